@@ -19,7 +19,7 @@ if [ ! -s "$LOG" ] || [ ! -s "$TRUTH" ]; then
   echo "bench: generating $MB MB (once; kept in $WORK)..." >&2
   python3 "$GEN" --mb "$MB" --out "$LOG" --manifest "$TRUTH"
 fi
-SIZE=$(stat -c %s "$LOG")
+SIZE=$(stat -L -c %s "$LOG")
 cat "$LOG" >/dev/null  # warm the page cache for both contenders
 
 best() {  # best wall time of 3 runs, seconds; the command's stdout goes to $WORK/out

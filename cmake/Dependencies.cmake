@@ -7,6 +7,14 @@
 # packages through a staging directory of symlinks, never through -I/usr/include.
 find_package(Threads REQUIRED)
 
+# OS-specific code sits behind small seams, each with a <name>_posix.cpp and a <name>_win.cpp;
+# CMakeLists.txt files pick one with <name>_${NEGOHEAL_PLATFORM}.cpp. No other file has #ifdef _WIN32.
+if(WIN32)
+  set(NEGOHEAL_PLATFORM win)
+else()
+  set(NEGOHEAL_PLATFORM posix)
+endif()
+
 if(CMAKE_SYSTEM_NAME STREQUAL "Windows")
   if(NOT IS_DIRECTORY "${NEGOHEAL_WIN_SYSROOT}/include")
     message(FATAL_ERROR "NEGOHEAL_WIN_SYSROOT='${NEGOHEAL_WIN_SYSROOT}' is not a dependency prefix: "
@@ -85,3 +93,10 @@ add_library(negoheal_boost INTERFACE)
 target_link_libraries(negoheal_boost INTERFACE Boost::headers Threads::Threads)
 target_compile_definitions(negoheal_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ALL_NO_LIB)
 target_compile_options(negoheal_boost INTERFACE "SHELL:-include utility")
+# Boost 1.74 enables co_await for clang only with <experimental/coroutine>, which libstdc++ lacks;
+# clang >= 14 handles <coroutine> fine. clang 14's UBSan function check cannot emit coroutine
+# frames ("Cannot represent a difference across sections", llvm-project#49689).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  target_compile_definitions(negoheal_boost INTERFACE BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_COROUTINE=1)
+  target_compile_options(negoheal_boost INTERFACE -fno-sanitize=function)
+endif()

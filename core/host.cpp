@@ -65,7 +65,6 @@ std::optional<std::array<std::uint16_t, 8>> parse_ipv6(std::string_view s) {
       if (!v4) return std::nullopt;
       words[static_cast<std::size_t>(n++)] = static_cast<std::uint16_t>(((*v4)[0] << 8) | (*v4)[1]);
       words[static_cast<std::size_t>(n++)] = static_cast<std::uint16_t>(((*v4)[2] << 8) | (*v4)[3]);
-      i = s.size();
       break;
     }
     std::size_t start = i;
@@ -98,7 +97,8 @@ std::optional<std::array<std::uint16_t, 8>> parse_ipv6(std::string_view s) {
   for (int k = 0; k < gap; ++k)
     out[static_cast<std::size_t>(k)] = words[static_cast<std::size_t>(k)];
   for (int k = 0; k < tail; ++k)
-    out[static_cast<std::size_t>(8 - tail + k)] = words[static_cast<std::size_t>(gap + k)];
+    out[static_cast<std::size_t>(8 - tail) + static_cast<std::size_t>(k)] =
+        words[static_cast<std::size_t>(gap) + static_cast<std::size_t>(k)];
   return out;
 }
 

@@ -22,8 +22,7 @@ struct ParsedTimestamp {
 // Parses a timestamp at the start of `text`: YYYY-MM-DD, 'T' or ' ', HH:MM:SS, optional
 // [.,]fraction, optional [' ']Z|+HH:MM|+HHMM|+HH. Naive times are shifted by `naive_utc_offset`
 // (local = UTC + offset). Returns nullopt when `text` does not start with one.
-std::optional<ParsedTimestamp> parse_leading_timestamp(std::string_view text,
-                                                       std::chrono::seconds naive_utc_offset = {});
+std::optional<ParsedTimestamp> parse_leading_timestamp(std::string_view s, std::chrono::seconds naive_utc_offset = {});
 
 // A whole string that must be a timestamp (CLI --since/--until, JSON input). Also accepts a date
 // alone ("2026-11-24", midnight UTC).

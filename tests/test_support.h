@@ -55,4 +55,34 @@ inline std::string read_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// The std::system command line that runs `exe args` with stdout and stderr going to files. The
+// shell is `sh -c` on POSIX and `cmd /c` on Windows; cmd drops the first and the last quote of a
+// line that starts with one, hence the extra pair there. The binary's path is made absolute in the
+// native spelling: the Windows lane hands over "/work/.../negoheal.exe", Z:\work\... under wine.
+inline std::string shell_command(const std::filesystem::path& exe, const std::string& args,
+                                 const std::filesystem::path& out, const std::filesystem::path& err) {
+  const auto native_exe = std::filesystem::absolute(exe).make_preferred();
+  std::string cmd =
+      "\"" + native_exe.string() + "\" " + args + " > \"" + out.string() + "\" 2> \"" + err.string() + "\"";
+  if constexpr (std::filesystem::path::preferred_separator == '\\') cmd = "\"" + cmd + "\"";
+  return cmd;
+}
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs the real negoheal binary with `args` (already quoted as a shell would need), capturing
+// its output in `dir`. std::system is portable (the Windows lane runs this under wine).
+inline Run run_negoheal(const std::filesystem::path& dir, const std::string& args) {
+  const auto out = dir / "stdout.txt";
+  const auto err = dir / "stderr.txt";
+  const std::string cmd = shell_command(NEGOHEAL_BINARY, args, out, err);
+  int rc = std::system(cmd.c_str());
+  // POSIX returns a wait status (code << 8); Windows the code itself.
+  if (rc > 255 && (rc & 0xff) == 0) rc >>= 8;
+  return {rc, read_file(out), read_file(err)};
+}
+
 }  // namespace negoheal::testing

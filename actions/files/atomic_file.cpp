@@ -13,6 +13,42 @@ namespace fs = std::filesystem;
 
 namespace {
 
+fs::path temporary_beside(const fs::path& path, std::string_view tag) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  fs::path tmp = path;
+  tmp += "." + std::string(tag) + "-" + std::to_string(rng() % 1000000000);
+  return tmp;
+}
+
+// Flushes `tmp` and renames it over `to`: `to` is whole at every moment, old or new.
+Status publish(const fs::path& tmp, const fs::path& to) {
+  std::error_code ec;
+  if (auto st = flush_file(tmp); !st) {
+    fs::remove(tmp, ec);
+    return st;
+  }
+  fs::rename(tmp, to, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return make_error("cannot replace " + to.string() + ": " + ec.message());
+  }
+  return {};
+}
+
+// Copies `from` over `to` through a temporary and a rename. Not copy_file(overwrite_existing):
+// MinGW's libstdc++ (GCC 12) refuses it with "File exists" whenever `to` exists, because Windows
+// reports inode 0 for every file and any two files then look like the same one.
+Status copy_over(const fs::path& from, const fs::path& to) {
+  const fs::path tmp = temporary_beside(to, "copy");
+  std::error_code ec;
+  if (!fs::copy_file(from, tmp, ec)) {
+    fs::remove(tmp, ec);
+    return make_error("cannot copy " + from.string() + " to " + to.string() + ": " + ec.message());
+  }
+  return publish(tmp, to);
+}
+
 std::string backup_suffix(TimePoint now) {
   std::string ts = format_timestamp(now);
   for (char& c : ts) {
@@ -39,14 +75,12 @@ Result<AtomicWriteOutcome> write_file_atomically(const fs::path& path, std::stri
   if (existed && options.backup) {
     fs::path backup = path;
     backup += backup_suffix(options.now);
-    if (!fs::copy_file(path, backup, fs::copy_options::overwrite_existing, ec)) {
-      return make_error("cannot back up " + path.string() + " to " + backup.string() + ": " + ec.message());
+    if (auto st = copy_over(path, backup); !st) {
+      return make_error("cannot back up " + path.string() + ": " + st.error().message);
     }
     outcome.backup = backup;
   }
-  std::mt19937_64 rng(std::random_device{}());
-  fs::path tmp = path;
-  tmp += ".tmp-" + std::to_string(rng() % 1000000000);
+  const fs::path tmp = temporary_beside(path, "tmp");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return make_error("cannot create " + tmp.string());
@@ -58,31 +92,20 @@ Result<AtomicWriteOutcome> write_file_atomically(const fs::path& path, std::stri
       return make_error("cannot write " + tmp.string() + " (disk full?)");
     }
   }
-  if (auto st = flush_file(tmp); !st) {
-    fs::remove(tmp, ec);
-    return st.error();
-  }
   if (existed) {
     // Keep the original's permissions on the replacement.
     fs::permissions(tmp, fs::status(path, ec).permissions(), ec);
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return make_error("cannot replace " + path.string() + ": " + ec.message());
-  }
+  if (auto st = publish(tmp, path); !st) return st.error();
   auto back = read_whole_file(path);
   Status verdict = back ? (back.value() == content ? Status{} : Status{make_error("content read back differs")})
                         : Status{back.error()};
   if (verdict && options.validate) verdict = options.validate(back.value());
   if (!verdict) {
     if (outcome.backup) {
-      std::error_code restore_ec;
-      fs::copy_file(*outcome.backup, path, fs::copy_options::overwrite_existing, restore_ec);
-      if (restore_ec) {
+      if (auto restored = copy_over(*outcome.backup, path); !restored) {
         return make_error("validation of " + path.string() + " failed (" + verdict.error().message +
-                          ") and restoring " + outcome.backup->string() + " failed: " + restore_ec.message());
+                          ") and restoring " + outcome.backup->string() + " failed: " + restored.error().message);
       }
     }
     return make_error("validation of " + path.string() + " failed, original restored: " + verdict.error().message);

@@ -39,12 +39,10 @@ int run(const Args& args, Io& io) {
   if (!s) return fail(io, s.error().message);
   auto store = store::Store::open(db);
   if (!store) return fail(io, store.error().message);
-  correlate::Correlator correlator({.window = s->correlation.window,
-                                    .threshold = s->correlation.threshold,
-                                    .cooldown = s->correlation.cooldown,
-                                    .dedupe = s->correlation.dedupe});
+  auto correlator = pipeline::resume_correlator(**store, s->correlation);
+  if (!correlator) return fail(io, correlator.error().message);
   SystemClock clock;
-  pipeline::Ingest ingest(**store, correlator, clock);
+  pipeline::Ingest ingest(**store, **correlator, clock);
   pipeline::InputOptions opts;
   // The demo logs were "written" on --date, in UTC.
   opts.reference = *day + std::chrono::hours(23);

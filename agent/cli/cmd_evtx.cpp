@@ -1,7 +1,6 @@
 // `negoheal evtx dump FILE`: every record of an .evtx file, as event XML or normalized events.
 #include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include "agent/cli/common.h"
 #include "parsers/evtx/to_event.h"
@@ -15,13 +14,16 @@ const OptionSpec k_evtx_format_option{"--format", "", "FORMAT", "xml|jsonl (defa
 const OptionSpec k_recover_option{"--recover", "", "",
                                   "also read chunks with a zeroed signature and records left in slack space"};
 
+// One read of the whole file: a stringstream would copy it twice while growing.
 Result<std::string> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return make_error("cannot open " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return make_error("cannot read " + path);
-  return ss.str();
+  const auto size = in.tellg();
+  if (size < 0) return make_error("cannot read " + path);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return make_error("cannot read " + path);
+  return bytes;
 }
 
 int run(const Args& args, Io& io) {
@@ -46,13 +48,14 @@ int run(const Args& args, Io& io) {
     evtx::EvtxReader reader(*bytes, options);
     stats = reader.read([&](evtx::EvtxRecord&& r) { io.out << r.xml << '\n'; }, diagnostics);
   } else {
-    stats = evtx::read_evtx(*bytes, options, [&](Event&& e) { io.out << to_json_line(e) << '\n'; }, diagnostics);
+    stats = evtx::read_evtx(
+        *bytes, options, [&](Event&& e) { io.out << to_json_line(e) << '\n'; }, diagnostics);
   }
   if (!stats) return fail(io, path + ": " + stats.error().message);
   io.out.flush();
   if (stats->records_skipped != 0 || stats->crc_mismatches != 0) {
-    io.err << "negoheal: " << path << ": " << stats->records << " records, " << stats->records_skipped
-           << " skipped, " << stats->crc_mismatches << " CRC mismatches\n";
+    io.err << "negoheal: " << path << ": " << stats->records << " records, " << stats->records_skipped << " skipped, "
+           << stats->crc_mismatches << " CRC mismatches\n";
   }
   return k_exit_ok;
 }
@@ -60,11 +63,16 @@ int run(const Args& args, Io& io) {
 }  // namespace
 
 Command evtx_command() {
-  return {{"evtx", "evtx dump FILE [--format xml|jsonl] [--recover]",
-           "Print every record of an .evtx file: its <Event> XML (one element a line, no root\n"
-           "element) or the normalized event, one JSON object a line. Malformed records and\n"
-           "checksum mismatches are reported on stderr; the records around them are still read.",
-           {k_evtx_format_option, k_recover_option}, "dump FILE", 2, 2},
+  return {{"evtx",
+           "evtx dump FILE [--format xml|jsonl] [--recover]",
+           "Print every record of an .evtx file, as event XML or as normalized events.\n"
+           "xml: the <Event> elements one after another, each followed by a newline (no root\n"
+           "element); jsonl: one JSON object a line. Malformed records and checksum mismatches\n"
+           "are reported on stderr; the records around them are still read.",
+           {k_evtx_format_option, k_recover_option},
+           "dump FILE",
+           2,
+           2},
           run};
 }
 

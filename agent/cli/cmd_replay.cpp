@@ -21,17 +21,10 @@ int run(const Args& args, Io& io) {
   }
   auto store = store::Store::open(*db_path);
   if (!store) return fail(io, store.error().message);
-  auto last_id = (*store)->max_incident_id();
-  auto open = (*store)->open_incidents();
-  if (!last_id || !open) return fail(io, (!last_id ? last_id.error() : open.error()).message);
-  correlate::Correlator correlator({.window = s->correlation.window,
-                                    .threshold = s->correlation.threshold,
-                                    .cooldown = s->correlation.cooldown,
-                                    .dedupe = s->correlation.dedupe},
-                                   *last_id);
-  correlator.restore(*open);
+  auto correlator = pipeline::resume_correlator(**store, s->correlation);
+  if (!correlator) return fail(io, correlator.error().message);
   SystemClock clock;
-  pipeline::Ingest ingest(**store, correlator, clock);
+  pipeline::Ingest ingest(**store, **correlator, clock);
   int rc = k_exit_ok;
   for (const auto& input : args.positional()) {
     if (auto st = ingest.file(input, *opts); !st) {

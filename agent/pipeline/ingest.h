@@ -38,6 +38,11 @@ struct IngestStats {
   std::uint64_t long_lines_cut = 0;
 };
 
+// A correlator that continues where the store left off: incident ids after the last one, open
+// incidents restored.
+Result<std::unique_ptr<correlate::Correlator>> resume_correlator(store::Store& store,
+                                                                 const correlate::Options& options);
+
 // Parse only (no store): every event of one input, in file order.
 Result<IngestStats> parse_file(const std::filesystem::path& path, const InputOptions& options,
                                const parsers::EventSink& sink);

@@ -18,11 +18,14 @@ constexpr std::uint32_t k_ssl_with_user_auth_required = 6;
 constexpr std::uint32_t k_any_nla = x224::k_protocol_hybrid | x224::k_protocol_hybrid_ex;
 
 const Attempt* find(std::span<const Attempt> attempts, std::uint32_t requested) {
-  const auto it = std::find_if(attempts.begin(), attempts.end(), [&](const Attempt& a) { return a.requested == requested; });
+  const auto it =
+      std::find_if(attempts.begin(), attempts.end(), [&](const Attempt& a) { return a.requested == requested; });
   return it == attempts.end() ? nullptr : &*it;
 }
 
-bool answered(const Attempt* a) { return a != nullptr && a->answered(); }
+bool answered(const Attempt* a) {
+  return a != nullptr && a->answered();
+}
 bool fails_with(const Attempt* a, std::uint32_t code) {
   return answered(a) && a->answer.kind == AnswerKind::failure && a->answer.value == code;
 }
@@ -39,7 +42,8 @@ bool refuses_ssl(const Attempt* a) {
 }
 
 Posture without_answer(const Attempt& a) {
-  return a.outcome == Outcome::refused || a.outcome == Outcome::connect_timeout ? Posture::unreachable : Posture::not_rdp;
+  return a.outcome == Outcome::refused || a.outcome == Outcome::connect_timeout ? Posture::unreachable
+                                                                                : Posture::not_rdp;
 }
 
 // Valid answers that match no row: report the closest posture, never one that triggers the heal.
@@ -49,7 +53,8 @@ Classification closest(const Attempt* both, const Attempt* ssl, const Attempt* r
     return {Posture::tls_required, note};
   }
   if (selects_rdp(rdp)) return {Posture::negotiate, note};
-  if (selects_any(ssl, x224::k_protocol_ssl) || selects_any(both, x224::k_protocol_ssl)) return {Posture::tls_required, note};
+  if (selects_any(ssl, x224::k_protocol_ssl) || selects_any(both, x224::k_protocol_ssl))
+    return {Posture::tls_required, note};
   if (selects_any(both, k_any_nla)) return {Posture::nla_required, note};
   return {Posture::not_rdp, "the answers match no known RDP server behaviour"};
 }
@@ -64,7 +69,8 @@ Classification classify(std::span<const Attempt> attempts) {
   if (both == nullptr) return {Posture::not_rdp, "the SSL|HYBRID request is missing"};
   if (!both->answered()) return {without_answer(*both), ""};
   if (both->answer.kind == AnswerKind::bare) return {Posture::legacy, ""};
-  if (fails_with(both, k_cert_not_on_server) || fails_with(ssl, k_cert_not_on_server)) return {Posture::cert_problem, ""};
+  if (fails_with(both, k_cert_not_on_server) || fails_with(ssl, k_cert_not_on_server))
+    return {Posture::cert_problem, ""};
   if (refuses_ssl(both)) {
     // FreeRDP retries with SSL alone: RDP-only only if that is refused too. "Ask RDP" just confirms.
     if (ssl == nullptr) return {Posture::rdp_only, "the SSL request was not sent"};
@@ -77,7 +83,8 @@ Classification classify(std::span<const Attempt> attempts) {
   // Offered TLS or NLA: the SSL and RDP requests tell negotiate from tls-required.
   if (ssl != nullptr && !ssl->answered()) return {without_answer(*ssl), "answered SSL|HYBRID, then no answer to SSL"};
   if (!selects_any(ssl, x224::k_protocol_ssl)) return closest(both, ssl, rdp);
-  if (rdp != nullptr && !rdp->answered()) return {without_answer(*rdp), "answered SSL|HYBRID and SSL, then no answer to RDP"};
+  if (rdp != nullptr && !rdp->answered())
+    return {without_answer(*rdp), "answered SSL|HYBRID and SSL, then no answer to RDP"};
   if (fails_with(rdp, k_ssl_required)) return {Posture::tls_required, ""};
   if (selects_rdp(rdp)) return {Posture::negotiate, ""};
   return closest(both, ssl, rdp);
@@ -96,45 +103,70 @@ std::optional<std::uint32_t> next_request(std::span<const Attempt> done) {
   return k_request_sequence[done.size()];
 }
 
-bool explains_nego_failure(Posture posture) { return posture == Posture::rdp_only || posture == Posture::legacy; }
+bool explains_nego_failure(Posture posture) {
+  return posture == Posture::rdp_only || posture == Posture::legacy;
+}
 
 std::string_view posture_name(Posture posture) {
   switch (posture) {
-    case Posture::rdp_only: return "rdp-only";
-    case Posture::negotiate: return "negotiate";
-    case Posture::tls_required: return "tls-required";
-    case Posture::nla_required: return "nla-required";
-    case Posture::cert_problem: return "cert-problem";
-    case Posture::legacy: return "legacy";
-    case Posture::unreachable: return "unreachable";
-    case Posture::not_rdp: return "not-rdp";
+    case Posture::rdp_only:
+      return "rdp-only";
+    case Posture::negotiate:
+      return "negotiate";
+    case Posture::tls_required:
+      return "tls-required";
+    case Posture::nla_required:
+      return "nla-required";
+    case Posture::cert_problem:
+      return "cert-problem";
+    case Posture::legacy:
+      return "legacy";
+    case Posture::unreachable:
+      return "unreachable";
+    case Posture::not_rdp:
+      return "not-rdp";
   }
   return "not-rdp";
 }
 
 std::string_view posture_description(Posture posture) {
   switch (posture) {
-    case Posture::rdp_only: return "standard RDP security only, no TLS, no NLA (SecurityLayer 0, NLA off)";
-    case Posture::negotiate: return "TLS or NLA offered, standard RDP security still accepted (SecurityLayer 1)";
-    case Posture::tls_required: return "TLS required, NLA off (SecurityLayer 2)";
-    case Posture::nla_required: return "Network Level Authentication required";
-    case Posture::cert_problem: return "the target has no usable TLS certificate (SSL_CERT_NOT_ON_SERVER): fix the certificate";
-    case Posture::legacy: return "legacy server without security negotiation: standard RDP security only";
-    case Posture::unreachable: return "no TCP connection: down, filtered, or the wrong port";
-    case Posture::not_rdp: return "something answers, but not as an RDP server";
+    case Posture::rdp_only:
+      return "standard RDP security only, no TLS, no NLA (SecurityLayer 0, NLA off)";
+    case Posture::negotiate:
+      return "TLS or NLA offered, standard RDP security still accepted (SecurityLayer 1)";
+    case Posture::tls_required:
+      return "TLS required, NLA off (SecurityLayer 2)";
+    case Posture::nla_required:
+      return "Network Level Authentication required";
+    case Posture::cert_problem:
+      return "the target has no usable TLS certificate (SSL_CERT_NOT_ON_SERVER): fix the certificate";
+    case Posture::legacy:
+      return "legacy server without security negotiation: standard RDP security only";
+    case Posture::unreachable:
+      return "no TCP connection: down, filtered, or the wrong port";
+    case Posture::not_rdp:
+      return "something answers, but not as an RDP server";
   }
   return "";
 }
 
 std::string_view outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::answered: return "answered";
-    case Outcome::refused: return "refused";
-    case Outcome::connect_timeout: return "connect-timeout";
-    case Outcome::timeout: return "timeout";
-    case Outcome::closed: return "closed";
-    case Outcome::reset: return "reset";
-    case Outcome::invalid: return "invalid";
+    case Outcome::answered:
+      return "answered";
+    case Outcome::refused:
+      return "refused";
+    case Outcome::connect_timeout:
+      return "connect-timeout";
+    case Outcome::timeout:
+      return "timeout";
+    case Outcome::closed:
+      return "closed";
+    case Outcome::reset:
+      return "reset";
+    case Outcome::invalid:
+      return "invalid";
   }
   return "invalid";
 }

@@ -16,8 +16,8 @@
 namespace negoheal::probe {
 
 // The requests, in the order they are sent: FreeRDP with RdpSecurity off asks 3 and then 1.
-inline constexpr std::array<std::uint32_t, 3> k_request_sequence{
-    x224::k_protocol_ssl | x224::k_protocol_hybrid, x224::k_protocol_ssl, x224::k_protocol_rdp};
+inline constexpr std::array<std::uint32_t, 3> k_request_sequence{x224::k_protocol_ssl | x224::k_protocol_hybrid,
+                                                                 x224::k_protocol_ssl, x224::k_protocol_rdp};
 
 enum class Posture { rdp_only, negotiate, tls_required, nla_required, cert_problem, legacy, unreachable, not_rdp };
 
@@ -35,9 +35,9 @@ enum class Outcome {
 struct Attempt {
   std::uint32_t requested = 0;
   Outcome outcome = Outcome::answered;
-  x224::Answer answer;             // meaningful only when outcome == answered
-  std::vector<std::uint8_t> raw;   // every byte received, even when invalid
-  std::string error;               // why there is no answer
+  x224::Answer answer;            // meaningful only when outcome == answered
+  std::vector<std::uint8_t> raw;  // every byte received, even when invalid
+  std::string error;              // why there is no answer
   std::chrono::milliseconds elapsed{0};
 
   [[nodiscard]] bool answered() const { return outcome == Outcome::answered; }

@@ -77,12 +77,18 @@ asio::awaitable<void> run(Connection& c, const std::vector<tcp::endpoint>& endpo
   }
   const auto request = x224::build_connection_request(a.requested);
   co_await asio::async_write(c.socket, asio::buffer(request), token(ec));
-  if (ec) co_return set_failure(a, c, ec);
+  if (ec) {
+    set_failure(a, c, ec);
+    co_return;
+  }
 
   std::array<std::uint8_t, x224::k_max_reply_size> buf{};
   std::size_t n = co_await asio::async_read(c.socket, asio::buffer(buf.data(), x224::k_tpkt_header_size), token(ec));
   a.raw.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
-  if (ec) co_return set_failure(a, c, ec);
+  if (ec) {
+    set_failure(a, c, ec);
+    co_return;
+  }
   const auto length = x224::decode_tpkt_header(std::span(buf.data(), x224::k_tpkt_header_size));
   if (!length) {
     a.outcome = Outcome::invalid;
@@ -93,7 +99,10 @@ asio::awaitable<void> run(Connection& c, const std::vector<tcp::endpoint>& endpo
   n = co_await asio::async_read(c.socket, asio::buffer(buf.data() + n, *length - n), token(ec));
   a.raw.insert(a.raw.end(), buf.begin() + x224::k_tpkt_header_size,
                buf.begin() + static_cast<std::ptrdiff_t>(x224::k_tpkt_header_size + n));
-  if (ec) co_return set_failure(a, c, ec);
+  if (ec) {
+    set_failure(a, c, ec);
+    co_return;
+  }
   auto answer = x224::decode_connection_confirm(std::span(buf.data(), *length));
   if (!answer) {
     a.outcome = Outcome::invalid;

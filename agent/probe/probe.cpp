@@ -1,5 +1,6 @@
 #include "agent/probe/probe.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -7,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -44,12 +44,14 @@ asio::awaitable<Result<Endpoints>> resolve(std::string host, std::uint16_t port,
   }
   auto r = std::make_shared<Resolution>(co_await asio::this_coro::executor);
   r->timer.expires_after(timeout);
-  r->resolver.async_resolve(host, std::to_string(port), [r](const error_code& ec, const tcp::resolver::results_type& results) {
-    r->done = true;
-    r->ec = ec;
-    for (const auto& entry : results) r->endpoints.push_back(entry.endpoint());
-    r->timer.cancel();
-  });
+  r->resolver.async_resolve(host, std::to_string(port),
+                            [r](const error_code& ec, const tcp::resolver::results_type& results) {
+                              r->done = true;
+                              r->ec = ec;
+                              for (const auto& entry : results)
+                                r->endpoints.push_back(entry.endpoint());
+                              r->timer.cancel();
+                            });
   error_code ignored;
   co_await r->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   if (!r->done) {
@@ -94,7 +96,8 @@ asio::awaitable<Result<ProbeResult>> async_probe(HostPort target, ProbeOptions o
   result.target = format_host_port(target.host, port);
   auto endpoints = co_await resolve(target.host, port, options.timeout);
   if (!endpoints) co_return endpoints.error();
-  for (const auto& ep : *endpoints) result.addresses.push_back(ep.address().to_string());
+  for (const auto& ep : *endpoints)
+    result.addresses.push_back(ep.address().to_string());
   for (auto next = next_request(result.attempts); next; next = next_request(result.attempts)) {
     result.attempts.push_back(co_await exchange(*endpoints, *next, options.timeout));
   }

@@ -29,12 +29,12 @@ struct ProbeOptions {
 };
 
 struct ProbeResult {
-  std::string target;                   // "host:port", IPv6 in brackets
+  std::string target;  // "host:port", IPv6 in brackets
   Posture posture = Posture::unreachable;
-  std::string note;                     // why the posture is a best guess, if it is
-  std::vector<Attempt> attempts;        // in the order sent
-  std::vector<std::uint32_t> skipped;   // requests not sent because the posture was decided
-  std::vector<std::string> addresses;   // what the host resolved to
+  std::string note;                    // why the posture is a best guess, if it is
+  std::vector<Attempt> attempts;       // in the order sent
+  std::vector<std::uint32_t> skipped;  // requests not sent because the posture was decided
+  std::vector<std::string> addresses;  // what the host resolved to
   std::chrono::milliseconds elapsed{0};
 
   [[nodiscard]] bool explains_nego_failure() const { return probe::explains_nego_failure(posture); }

@@ -21,7 +21,8 @@ std::string reply_text(const Attempt& a) {
       return "response, selected " + x224::protocol_names(a.answer.value) + " (" + std::to_string(a.answer.value) + ")";
     case x224::AnswerKind::failure:
       return "failure " + std::to_string(a.answer.value) + " " + failure_name(a.answer.value);
-    case x224::AnswerKind::bare: return "bare Connection Confirm (no negotiation data)";
+    case x224::AnswerKind::bare:
+      return "bare Connection Confirm (no negotiation data)";
   }
   return "";
 }
@@ -55,7 +56,8 @@ ojson to_json(const ProbeResult& r) {
   j["target"] = r.target;
   j["posture"] = posture_name(r.posture);
   ojson answers = ojson::array();
-  for (const auto& a : r.attempts) answers.push_back(to_json(a));
+  for (const auto& a : r.attempts)
+    answers.push_back(to_json(a));
   j["answers"] = std::move(answers);
   j["explains_nego_failure"] = r.explains_nego_failure();
   j["description"] = posture_description(r.posture);

@@ -16,17 +16,18 @@ std::uint32_t read_u32_le(std::span<const std::uint8_t> b) {
          (static_cast<std::uint32_t>(b[2]) << 16U) | (static_cast<std::uint32_t>(b[3]) << 24U);
 }
 
-std::uint8_t byte_of(std::uint32_t v, unsigned shift) { return static_cast<std::uint8_t>((v >> shift) & 0xFFU); }
+std::uint8_t byte_of(std::uint32_t v, unsigned shift) {
+  return static_cast<std::uint8_t>((v >> shift) & 0xFFU);
+}
 
 }  // namespace
 
 std::array<std::uint8_t, k_request_size> build_connection_request(std::uint32_t requested_protocols) {
   return {k_tpkt_version, 0, 0, static_cast<std::uint8_t>(k_request_size),
           // LI counts the TPDU header after itself: 6 fixed bytes + the 8-byte RDP_NEG_REQ.
-          static_cast<std::uint8_t>(k_request_size - 5), k_cr_code, 0, 0, 0, 0, 0,
-          k_type_neg_req, 0, static_cast<std::uint8_t>(k_neg_size), 0,
-          byte_of(requested_protocols, 0), byte_of(requested_protocols, 8), byte_of(requested_protocols, 16),
-          byte_of(requested_protocols, 24)};
+          static_cast<std::uint8_t>(k_request_size - 5), k_cr_code, 0, 0, 0, 0, 0, k_type_neg_req, 0,
+          static_cast<std::uint8_t>(k_neg_size), 0, byte_of(requested_protocols, 0), byte_of(requested_protocols, 8),
+          byte_of(requested_protocols, 16), byte_of(requested_protocols, 24)};
 }
 
 Result<std::size_t> decode_tpkt_header(std::span<const std::uint8_t> header) {
@@ -77,7 +78,8 @@ std::string protocol_names(std::uint32_t protocols) {
   if (rest != 0) {
     static constexpr char k_digits[] = "0123456789abcdef";
     std::string hex;
-    for (std::uint32_t v = rest; v != 0; v >>= 4U) hex.insert(hex.begin(), k_digits[v & 0xFU]);
+    for (std::uint32_t v = rest; v != 0; v >>= 4U)
+      hex.insert(hex.begin(), k_digits[v & 0xFU]);
     if (!out.empty()) out += '|';
     out += "0x" + hex;
   }
@@ -86,9 +88,12 @@ std::string protocol_names(std::uint32_t protocols) {
 
 std::string_view answer_kind_name(AnswerKind kind) {
   switch (kind) {
-    case AnswerKind::response: return "response";
-    case AnswerKind::failure: return "failure";
-    case AnswerKind::bare: return "bare";
+    case AnswerKind::response:
+      return "response";
+    case AnswerKind::failure:
+      return "failure";
+    case AnswerKind::bare:
+      return "bare";
   }
   return "bare";
 }

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/correlate/correlator.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "parsers/log_parser.h"
@@ -25,12 +26,7 @@ struct FileSource {
   std::optional<std::chrono::seconds> local_time_offset;
 };
 
-struct Correlation {
-  Duration window = std::chrono::minutes(10);
-  std::int64_t threshold = 1;
-  Duration cooldown = std::chrono::minutes(30);
-  Duration dedupe = std::chrono::seconds(2);
-};
+using Correlation = correlate::Options;
 
 struct Probe {
   bool enabled = true;

@@ -120,6 +120,15 @@ std::string content_fingerprint(std::string_view head) {
   return buf;
 }
 
+Result<std::string> read_whole(const fs::path& path) {
+  std::filebuf f;
+  if (!f.open(path, std::ios::in | std::ios::binary)) return make_error(path.string() + ": cannot open for reading");
+  std::error_code ec;
+  std::string data(fs::file_size(path, ec), '\0');
+  data.resize(read_some(f, data.data(), data.size()));
+  return data;
+}
+
 Result<FileInfo> inspect_file(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return make_error(path.string() + ": not a readable regular file");

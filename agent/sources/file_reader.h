@@ -36,6 +36,9 @@ struct ReadOptions {
 Result<FileInfo> inspect_file(const std::filesystem::path& path);
 Result<ReadStats> read_lines(const std::filesystem::path& path, const ReadOptions& options, const ChunkSink& sink);
 
+// The whole file (for formats that need random access, EVTX).
+Result<std::string> read_whole(const std::filesystem::path& path);
+
 // Identity of an input: FNV-1a 64 of its first 4 KiB (or all of a smaller file), as hex.
 std::string content_fingerprint(std::string_view head);
 

@@ -9,11 +9,10 @@ namespace negoheal::parsers::evtx {
 namespace {
 
 namespace tok {
-inline constexpr std::uint8_t eof = 0x00, open_start = 0x01, close_start = 0x02, close_empty = 0x03,
-                              end_element = 0x04, value = 0x05, attribute = 0x06, cdata = 0x07, char_ref = 0x08,
-                              entity_ref = 0x09, pi_target = 0x0a, pi_data = 0x0b, template_instance = 0x0c,
-                              normal_subst = 0x0d, optional_subst = 0x0e, fragment_header = 0x0f,
-                              more_flag = 0x40;
+inline constexpr std::uint8_t eof = 0x00, open_start = 0x01, close_start = 0x02, close_empty = 0x03, end_element = 0x04,
+                              value = 0x05, attribute = 0x06, cdata = 0x07, char_ref = 0x08, entity_ref = 0x09,
+                              pi_target = 0x0a, pi_data = 0x0b, template_instance = 0x0c, normal_subst = 0x0d,
+                              optional_subst = 0x0e, fragment_header = 0x0f, more_flag = 0x40;
 }  // namespace tok
 
 std::string hex(std::size_t v) {
@@ -26,7 +25,9 @@ std::string hex(std::size_t v) {
   return "0x" + s;
 }
 
-Error at(std::size_t offset, std::string_view what) { return make_error(std::string(what) + " at chunk offset " + hex(offset)); }
+Error at(std::size_t offset, std::string_view what) {
+  return make_error(std::string(what) + " at chunk offset " + hex(offset));
+}
 
 std::string entity_text(std::string_view name) {
   if (name == "amp") return "&";
@@ -55,7 +56,10 @@ void append_text_piece(std::vector<Piece>& pieces, std::string_view text, Piece:
 class BinXmlCursor {
  public:
   BinXmlCursor(ChunkParser& parser, std::size_t pos, std::size_t end, bool in_template)
-      : p_(parser), chunk_(parser.chunk_), pos_(pos), end_(end < chunk_.size() ? end : chunk_.size()),
+      : p_(parser),
+        chunk_(parser.chunk_),
+        pos_(pos),
+        end_(end < chunk_.size() ? end : chunk_.size()),
         in_template_(in_template) {}
 
   // [fragment header | PI]* (element | template instance) [EOF]
@@ -138,9 +142,7 @@ class BinXmlCursor {
     const auto off_without = read_le<std::uint32_t>(bounded(), p + 4);
     if (off_with && *off_with == p + 10) return true;
     if (off_without && *off_without == p + 8) return false;
-    const auto valid_back = [&](std::optional<std::uint32_t> off) {
-      return off && *off < p && p_.name_at(*off).ok();
-    };
+    const auto valid_back = [&](std::optional<std::uint32_t> off) { return off && *off < p && p_.name_at(*off).ok(); };
     const bool with_ok = valid_back(off_with), without_ok = valid_back(off_without);
     if (with_ok && (in_template_ || !without_ok)) return true;
     if (without_ok) return false;
@@ -383,7 +385,8 @@ Result<std::shared_ptr<const Document>> ChunkParser::template_at(std::uint32_t o
     return at(offset, "template unusable (failed earlier or refers to itself)");
   }
   const auto size = read_le<std::uint32_t>(chunk_, std::size_t{offset} + 20);
-  if (!size || chunk_.size() - (std::size_t{offset} + 24) < *size) return at(offset, "template definition past the chunk");
+  if (!size || chunk_.size() - (std::size_t{offset} + 24) < *size)
+    return at(offset, "template definition past the chunk");
   templates_.emplace(offset, nullptr);
   auto doc = std::make_shared<Document>();
   const std::size_t begin = std::size_t{offset} + 24;

@@ -23,12 +23,12 @@ struct Document;
 struct Piece {
   enum class Kind : std::uint8_t { text, cdata, pi, element, substitution, instance };
   Kind kind = Kind::text;
-  bool optional = false;          // substitution: 0x0e (optional) rather than 0x0d
-  std::uint8_t declared_type = 0; // substitution: the type the template expects
-  std::uint16_t substitution = 0; // substitution: index into the instance values
-  std::uint32_t index = 0;        // element / instance: index into the Document's vectors
-  std::string text;               // text, cdata; pi: target
-  std::string data;               // pi: data
+  bool optional = false;           // substitution: 0x0e (optional) rather than 0x0d
+  std::uint8_t declared_type = 0;  // substitution: the type the template expects
+  std::uint16_t substitution = 0;  // substitution: index into the instance values
+  std::uint32_t index = 0;         // element / instance: index into the Document's vectors
+  std::string text;                // text, cdata; pi: target
+  std::string data;                // pi: data
 };
 
 struct Attribute {

@@ -9,7 +9,8 @@ constexpr std::array<std::uint32_t, 256> make_table() {
   std::array<std::uint32_t, 256> t{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
+    for (int k = 0; k < 8; ++k)
+      c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
     t[i] = c;
   }
   return t;
@@ -21,7 +22,8 @@ constexpr auto k_table = make_table();
 
 std::uint32_t crc32(std::string_view bytes, std::uint32_t previous) {
   std::uint32_t c = ~previous;
-  for (const char ch : bytes) c = k_table[(c ^ static_cast<unsigned char>(ch)) & 0xFFU] ^ (c >> 8);
+  for (const char ch : bytes)
+    c = k_table[(c ^ static_cast<unsigned char>(ch)) & 0xFFU] ^ (c >> 8);
   return ~c;
 }
 

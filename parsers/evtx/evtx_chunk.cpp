@@ -15,7 +15,12 @@ class ChunkReader {
  public:
   ChunkReader(const ChunkInput& in, const EvtxOptions& options, const RecordSink& records,
               const DiagnosticSink& diagnostics, EvtxStats& stats)
-      : in_(in), chunk_(in.bytes), options_(options), records_(records), diagnostics_(diagnostics), stats_(stats),
+      : in_(in),
+        chunk_(in.bytes),
+        options_(options),
+        records_(records),
+        diagnostics_(diagnostics),
+        stats_(stats),
         parser_(in.bytes) {}
 
   void run() {
@@ -115,7 +120,8 @@ class ChunkReader {
     r.recovered = recovered;
     seen_.insert(r.record_id);
     auto doc = parser_.parse_record(off + k_record_header_size, size - k_record_header_size - 4);
-    for (const auto& w : parser_.take_warnings()) report(off, "record " + std::to_string(r.record_id) + ": " + w);
+    for (const auto& w : parser_.take_warnings())
+      report(off, "record " + std::to_string(r.record_id) + ": " + w);
     if (!doc) {
       ++stats_.records_skipped;
       report(off, "record " + std::to_string(r.record_id) + " skipped: " + doc.error().message);

@@ -89,11 +89,15 @@ Result<EvtxStats> EvtxReader::read(const RecordSink& records, const DiagnosticSi
   for (const auto& s : slots) {
     ChunkInput in{file_.substr(s.offset, s.size), s.offset, s.index, check_crc, false};
     switch (s.kind) {
-      case SlotKind::empty: break;
-      case SlotKind::garbage: report(s.offset, "chunk " + std::to_string(s.index) + ": no chunk signature; skipped"); break;
+      case SlotKind::empty:
+        break;
+      case SlotKind::garbage:
+        report(s.offset, "chunk " + std::to_string(s.index) + ": no chunk signature; skipped");
+        break;
       case SlotKind::zeroed_with_records:
         if (!options_.recover) {
-          report(s.offset, "chunk " + std::to_string(s.index) + ": signature zeroed but records present; skipped (use recover mode)");
+          report(s.offset, "chunk " + std::to_string(s.index) +
+                               ": signature zeroed but records present; skipped (use recover mode)");
           break;
         }
         report(s.offset, "chunk " + std::to_string(s.index) + ": signature zeroed; records recovered");
@@ -101,7 +105,8 @@ Result<EvtxStats> EvtxReader::read(const RecordSink& records, const DiagnosticSi
         read_chunk(in, options_, records, diagnostics, stats);
         break;
       case SlotKind::chunk:
-        if (s.size < k_chunk_size) report(s.offset, "chunk " + std::to_string(s.index) + ": truncated; read as far as it goes");
+        if (s.size < k_chunk_size)
+          report(s.offset, "chunk " + std::to_string(s.index) + ": truncated; read as far as it goes");
         read_chunk(in, options_, records, diagnostics, stats);
         break;
     }

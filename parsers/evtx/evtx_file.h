@@ -41,8 +41,8 @@ struct EvtxRecord {
   std::uint64_t header_offset = 0;               // file offset of the record's "**\0\0"
   std::uint64_t written_time = 0;                // FILETIME from the record header
   std::uint32_t chunk_index = 0;
-  bool recovered = false;                        // found in a chunk's slack space (recover mode)
-  std::string xml;                               // one <Event> element
+  bool recovered = false;  // found in a chunk's slack space (recover mode)
+  std::string xml;         // one <Event> element
   SystemFields system;
 };
 
@@ -58,12 +58,12 @@ struct EvtxOptions {
 };
 
 struct EvtxStats {
-  std::uint64_t chunks = 0;            // chunk slots in the file
+  std::uint64_t chunks = 0;  // chunk slots in the file
   std::uint64_t chunks_read = 0;
-  std::uint64_t records = 0;           // delivered, recovered ones included
+  std::uint64_t records = 0;  // delivered, recovered ones included
   std::uint64_t records_recovered = 0;
-  std::uint64_t records_skipped = 0;   // malformed: reported and skipped
-  std::uint64_t crc_mismatches = 0;    // chunk header or data checksums that did not match
+  std::uint64_t records_skipped = 0;  // malformed: reported and skipped
+  std::uint64_t crc_mismatches = 0;   // chunk header or data checksums that did not match
 };
 
 // Reads one chunk (up to 64 KiB; a shorter, truncated one is read as far as it goes).

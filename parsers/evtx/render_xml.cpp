@@ -19,9 +19,15 @@ class Walker {
       if (!step(p.text.size())) return make_error("rendered record exceeds the size limit");
       Status st;
       switch (p.kind) {
-        case Piece::Kind::text: sink_.text(p.text); break;
-        case Piece::Kind::cdata: sink_.cdata(p.text); break;
-        case Piece::Kind::pi: sink_.pi(p.text, p.data); break;
+        case Piece::Kind::text:
+          sink_.text(p.text);
+          break;
+        case Piece::Kind::cdata:
+          sink_.cdata(p.text);
+          break;
+        case Piece::Kind::pi:
+          sink_.pi(p.text, p.data);
+          break;
         case Piece::Kind::element:
           if (p.index < doc.elements.size()) st = element(doc, doc.elements[p.index], values, depth + 1);
           break;
@@ -31,7 +37,9 @@ class Walker {
             st = pieces(*inst.tmpl, inst.tmpl->top, inst.values, depth + 1);
           }
           break;
-        case Piece::Kind::substitution: st = substitution(p, values, depth); break;
+        case Piece::Kind::substitution:
+          st = substitution(p, values, depth);
+          break;
       }
       if (!st) return st;
     }
@@ -49,9 +57,7 @@ class Walker {
     return p.substitution < values.size() ? &values[p.substitution] : nullptr;
   }
 
-  static bool is_array(const InstanceValue* v) {
-    return v != nullptr && (v->value.type & value_type::array_flag) != 0;
-  }
+  static bool is_array(const InstanceValue* v) { return v != nullptr && (v->value.type & value_type::array_flag) != 0; }
 
   Status substitution(const Piece& p, Values values, int depth) {
     const auto* v = lookup(p, values);
@@ -60,7 +66,8 @@ class Walker {
     std::string s;
     if (is_array(v)) {
       const auto items = array_items(v->value.type, v->value.bytes);
-      for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : ",") + items[i];
+      for (std::size_t i = 0; i < items.size(); ++i)
+        s += (i == 0 ? "" : ",") + items[i];
     } else {
       append_value_text(s, v->value.type, v->value.bytes);
     }
@@ -87,7 +94,8 @@ class Walker {
       if (v == nullptr) continue;
       if (is_array(v)) {
         const auto items = array_items(v->value.type, v->value.bytes);
-        for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : ",") + items[i];
+        for (std::size_t i = 0; i < items.size(); ++i)
+          s += (i == 0 ? "" : ",") + items[i];
       } else if (v->value.type != value_type::binxml) {
         append_value_text(s, v->value.type, v->value.bytes);
       }
@@ -120,7 +128,8 @@ class Walker {
           if (!st) return st;
           sink_.end_start_tag(false);
           if (!items.empty()) {
-            if (!step(items[i].size() + 2 * el.name.size())) return make_error("rendered record exceeds the size limit");
+            if (!step(items[i].size() + 2 * el.name.size()))
+              return make_error("rendered record exceeds the size limit");
             sink_.text(items[i]);
           }
           sink_.end_element(el.name);
@@ -164,7 +173,9 @@ void XmlTextWriter::attribute(std::string_view name, std::string_view value) {
   out_ += '\'';
 }
 
-void XmlTextWriter::text(std::string_view utf8) { append_xml_text(out_, utf8); }
+void XmlTextWriter::text(std::string_view utf8) {
+  append_xml_text(out_, utf8);
+}
 
 void XmlTextWriter::cdata(std::string_view utf8) {
   // "]]>" cannot appear inside a CDATA section: split it across two sections.

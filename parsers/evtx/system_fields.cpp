@@ -26,10 +26,14 @@ void SystemFieldCollector::attribute(std::string_view name, std::string_view val
 void SystemFieldCollector::text(std::string_view utf8) {
   if (depth_ != 3 || path_[1] != "System") return;
   std::optional<std::string>* field = nullptr;
-  if (path_[2] == "EventID") field = &fields_.event_id;
-  else if (path_[2] == "EventRecordID") field = &fields_.event_record_id;
-  else if (path_[2] == "Channel") field = &fields_.channel;
-  else if (path_[2] == "Computer") field = &fields_.computer;
+  if (path_[2] == "EventID")
+    field = &fields_.event_id;
+  else if (path_[2] == "EventRecordID")
+    field = &fields_.event_record_id;
+  else if (path_[2] == "Channel")
+    field = &fields_.channel;
+  else if (path_[2] == "Computer")
+    field = &fields_.computer;
   if (field == nullptr) return;
   if (!*field) *field = std::string();
   **field += utf8;  // text may arrive in pieces (value text, then a substitution)

@@ -16,7 +16,7 @@ struct SystemFields {
   std::optional<std::string> event_record_id;  // EventRecordID text
   std::optional<std::string> channel;
   std::optional<std::string> computer;
-  std::optional<std::string> time_created;     // TimeCreated/@SystemTime
+  std::optional<std::string> time_created;  // TimeCreated/@SystemTime
 };
 
 class SystemFieldCollector final : public XmlSink {

@@ -11,7 +11,9 @@ namespace {
 constexpr std::uint64_t k_ticks_per_second = 10'000'000;
 constexpr std::int64_t k_seconds_1601_to_1970 = 11'644'473'600;
 
-bool forbidden_in_xml(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+bool forbidden_in_xml(unsigned char c) {
+  return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
 
 // Howard Hinnant's civil_from_days: proleptic Gregorian date of a day count since 1970-01-01.
 void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
@@ -91,10 +93,14 @@ void append_utf16le(std::string& out, std::string_view bytes, bool stop_at_nul) 
 void append_xml_text(std::string& out, std::string_view utf8) {
   append_escaped(out, utf8, [](unsigned char c) -> const char* {
     switch (c) {
-      case '&': return "&amp;";
-      case '<': return "&lt;";
-      case '>': return "&gt;";
-      default: return nullptr;
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '>':
+        return "&gt;";
+      default:
+        return nullptr;
     }
   });
 }
@@ -102,12 +108,18 @@ void append_xml_text(std::string& out, std::string_view utf8) {
 void append_xml_attribute(std::string& out, std::string_view utf8) {
   append_escaped(out, utf8, [](unsigned char c) -> const char* {
     switch (c) {
-      case '&': return "&amp;";
-      case '<': return "&lt;";
-      case '>': return "&gt;";
-      case '"': return "&quot;";
-      case '\'': return "&apos;";
-      default: return nullptr;
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '>':
+        return "&gt;";
+      case '"':
+        return "&quot;";
+      case '\'':
+        return "&apos;";
+      default:
+        return nullptr;
     }
   });
 }

@@ -63,7 +63,8 @@ void append_sid(std::string& out, std::string_view b) {
   const std::size_t n = sid_size(b);
   if (n == 0) return append_hex_bytes(out, b);
   std::uint64_t authority = 0;
-  for (std::size_t i = 2; i < 8; ++i) authority = (authority << 8) | static_cast<unsigned char>(b[i]);
+  for (std::size_t i = 2; i < 8; ++i)
+    authority = (authority << 8) | static_cast<unsigned char>(b[i]);
   out += "S-";
   append_number(out, static_cast<unsigned>(static_cast<unsigned char>(b[0])));
   out += '-';
@@ -79,19 +80,37 @@ void append_sid(std::string& out, std::string_view b) {
 }
 
 void append_latin1(std::string& out, std::string_view b) {
-  for (const char c : b) append_utf8(out, static_cast<unsigned char>(c));
+  for (const char c : b)
+    append_utf8(out, static_cast<unsigned char>(c));
 }
 
 // Fixed item size of a scalar type; 0 for variable-size types.
 std::size_t fixed_size(std::uint8_t type) {
   namespace vt = value_type;
   switch (type) {
-    case vt::int8: case vt::uint8: return 1;
-    case vt::int16: case vt::uint16: return 2;
-    case vt::int32: case vt::uint32: case vt::real32: case vt::boolean: case vt::hex_int32: return 4;
-    case vt::int64: case vt::uint64: case vt::real64: case vt::filetime: case vt::hex_int64: return 8;
-    case vt::guid: case vt::systemtime: return 16;
-    default: return 0;
+    case vt::int8:
+    case vt::uint8:
+      return 1;
+    case vt::int16:
+    case vt::uint16:
+      return 2;
+    case vt::int32:
+    case vt::uint32:
+    case vt::real32:
+    case vt::boolean:
+    case vt::hex_int32:
+      return 4;
+    case vt::int64:
+    case vt::uint64:
+    case vt::real64:
+    case vt::filetime:
+    case vt::hex_int64:
+      return 8;
+    case vt::guid:
+    case vt::systemtime:
+      return 16;
+    default:
+      return 0;
   }
 }
 
@@ -103,38 +122,56 @@ void append_value_text(std::string& out, std::uint8_t type, std::string_view b) 
   // Booleans have been seen with sizes other than 4 ("irregular bool values"): any width will do.
   if (want != 0 && b.size() != want && type != vt::boolean) return append_hex_bytes(out, b);
   switch (type) {
-    case vt::null: return;
-    case vt::string: return append_utf16le(out, trim_nuls(b, 2));
-    case vt::ansi_string: return append_latin1(out, trim_nuls(b, 1));
-    case vt::int8: return append_number(out, static_cast<int>(static_cast<std::int8_t>(b[0])));
-    case vt::uint8: return append_number(out, static_cast<unsigned>(static_cast<unsigned char>(b[0])));
-    case vt::int16: return append_number(out, static_cast<std::int16_t>(load_le<std::uint16_t>(b, 0)));
-    case vt::uint16: return append_number(out, load_le<std::uint16_t>(b, 0));
-    case vt::int32: return append_number(out, static_cast<std::int32_t>(load_le<std::uint32_t>(b, 0)));
-    case vt::uint32: return append_number(out, load_le<std::uint32_t>(b, 0));
-    case vt::int64: return append_number(out, static_cast<std::int64_t>(load_le<std::uint64_t>(b, 0)));
-    case vt::uint64: return append_number(out, load_le<std::uint64_t>(b, 0));
-    case vt::real32: return append_number(out, std::bit_cast<float>(load_le<std::uint32_t>(b, 0)));
-    case vt::real64: return append_number(out, std::bit_cast<double>(load_le<std::uint64_t>(b, 0)));
+    case vt::null:
+      return;
+    case vt::string:
+      return append_utf16le(out, trim_nuls(b, 2));
+    case vt::ansi_string:
+      return append_latin1(out, trim_nuls(b, 1));
+    case vt::int8:
+      return append_number(out, static_cast<int>(static_cast<std::int8_t>(b[0])));
+    case vt::uint8:
+      return append_number(out, static_cast<unsigned>(static_cast<unsigned char>(b[0])));
+    case vt::int16:
+      return append_number(out, static_cast<std::int16_t>(load_le<std::uint16_t>(b, 0)));
+    case vt::uint16:
+      return append_number(out, load_le<std::uint16_t>(b, 0));
+    case vt::int32:
+      return append_number(out, static_cast<std::int32_t>(load_le<std::uint32_t>(b, 0)));
+    case vt::uint32:
+      return append_number(out, load_le<std::uint32_t>(b, 0));
+    case vt::int64:
+      return append_number(out, static_cast<std::int64_t>(load_le<std::uint64_t>(b, 0)));
+    case vt::uint64:
+      return append_number(out, load_le<std::uint64_t>(b, 0));
+    case vt::real32:
+      return append_number(out, std::bit_cast<float>(load_le<std::uint32_t>(b, 0)));
+    case vt::real64:
+      return append_number(out, std::bit_cast<double>(load_le<std::uint64_t>(b, 0)));
     case vt::boolean:
       out += b.find_first_not_of('\0') != std::string_view::npos ? "true" : "false";
       return;
-    case vt::guid: return append_guid(out, b);
+    case vt::guid:
+      return append_guid(out, b);
     case vt::size_type:
     case vt::hex_int32:
     case vt::hex_int64:
       if (b.size() == 4) return append_hex_number(out, load_le<std::uint32_t>(b, 0));
       if (b.size() == 8) return append_hex_number(out, load_le<std::uint64_t>(b, 0));
       return append_hex_bytes(out, b);
-    case vt::filetime: out += format_filetime(load_le<std::uint64_t>(b, 0)); return;
+    case vt::filetime:
+      out += format_filetime(load_le<std::uint64_t>(b, 0));
+      return;
     case vt::systemtime: {
       const auto s = format_systemtime(b);
       if (!s) return append_hex_bytes(out, b);
       out += *s;
       return;
     }
-    case vt::sid: return append_sid(out, b);
-    default: return append_hex_bytes(out, b);  // binary, handles, EvtXml, unknown types
+    case vt::sid:
+      return append_sid(out, b);
+    default:
+      return append_hex_bytes(out, b);  // binary, handles, EvtXml, unknown types
   }
 }
 

@@ -19,6 +19,6 @@ struct WlogLine {
   std::string_view message;   // after the prefix (and after "[function]...: " in 3.x)
 };
 
-std::optional<WlogLine> parse_wlog_line(std::string_view line);
+std::optional<WlogLine> parse_wlog_line(std::string_view s);
 
 }  // namespace negoheal::parsers

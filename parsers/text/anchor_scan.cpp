@@ -162,68 +162,153 @@ std::size_t AnchorScanner::find_sse2(std::string_view data, std::size_t from) co
   return find_scalar(data, i, n);
 }
 
-__attribute__((target("avx2"))) std::size_t AnchorScanner::find_avx2(std::string_view data, std::size_t from) const {
-  const char* p = data.data();
-  const std::size_t n = data.size();
-  std::size_t i = from;
+namespace {
+
+// The anchors' probes with their byte constants, for the unrolled wide loops below: with the
+// anchor count a compile-time constant the compiler keeps every broadcast constant in a register.
+template <std::size_t N>
+struct Packed {
+  std::size_t off_a[N];
+  std::size_t off_b[N];
+  char byte_a[N];
+  char byte_b[N];
+  bool fold[N];
+};
+
+template <std::size_t N>
+Packed<N> pack(const std::vector<AnchorScanner::Anchor>& anchors, const std::vector<AnchorScanner::Probe>& probes) {
+  Packed<N> out{};
+  for (std::size_t k = 0; k < N; ++k) {
+    out.off_a[k] = probes[k].first;
+    out.off_b[k] = probes[k].second;
+    out.byte_a[k] = probe_byte(anchors[k], probes[k].first);
+    out.byte_b[k] = probe_byte(anchors[k], probes[k].second);
+    out.fold[k] = anchors[k].case_insensitive;
+  }
+  return out;
+}
+
+struct Block {
+  std::size_t at;
+  std::uint64_t mask;  // bit b: a candidate at at + b
+};
+
+template <std::size_t N>
+__attribute__((target("avx2"))) Block scan_avx2(const Packed<N>& pk, const char* p, std::size_t i, std::size_t end) {
   const __m256i k20 = _mm256_set1_epi8(0x20);
-  while (i + max_len_ + 32 <= n) {
+  __m256i ca[N], cb[N];
+  for (std::size_t k = 0; k < N; ++k) {
+    ca[k] = _mm256_set1_epi8(pk.byte_a[k]);
+    cb[k] = _mm256_set1_epi8(pk.byte_b[k]);
+  }
+  for (; i + 32 <= end; i += 32) {
     __m256i any = _mm256_setzero_si256();
-    for (std::size_t k = 0; k < anchors_.size(); ++k) {
-      const auto& a = anchors_[k];
-      const auto& pr = probes_[k];
-      __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + pr.first));
-      __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + pr.second));
-      if (a.case_insensitive) {
+#pragma GCC unroll 16
+    for (std::size_t k = 0; k < N; ++k) {
+      __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + pk.off_a[k]));
+      __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + pk.off_b[k]));
+      if (pk.fold[k]) {
         x = _mm256_or_si256(x, k20);
         y = _mm256_or_si256(y, k20);
       }
-      const __m256i m = _mm256_and_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(probe_byte(a, pr.first))),
-                                         _mm256_cmpeq_epi8(y, _mm256_set1_epi8(probe_byte(a, pr.second))));
-      any = _mm256_or_si256(any, m);
+      any = _mm256_or_si256(any, _mm256_and_si256(_mm256_cmpeq_epi8(x, ca[k]), _mm256_cmpeq_epi8(y, cb[k])));
     }
-    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(any));
-    while (mask != 0) {
-      const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
+    const auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(any));
+    if (mask != 0) return {i, mask};
+  }
+  return {i, 0};
+}
+
+template <std::size_t N>
+__attribute__((target("avx512bw"))) Block scan_avx512(const Packed<N>& pk, const char* p, std::size_t i,
+                                                      std::size_t end) {
+  const __m512i k20 = _mm512_set1_epi8(0x20);
+  __m512i ca[N], cb[N];
+  for (std::size_t k = 0; k < N; ++k) {
+    ca[k] = _mm512_set1_epi8(pk.byte_a[k]);
+    cb[k] = _mm512_set1_epi8(pk.byte_b[k]);
+  }
+  for (; i + 64 <= end; i += 64) {
+    __mmask64 any = 0;
+#pragma GCC unroll 16
+    for (std::size_t k = 0; k < N; ++k) {
+      __m512i x = _mm512_loadu_si512(p + i + pk.off_a[k]);
+      __m512i y = _mm512_loadu_si512(p + i + pk.off_b[k]);
+      if (pk.fold[k]) {
+        x = _mm512_or_si512(x, k20);
+        y = _mm512_or_si512(y, k20);
+      }
+      any |= _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(x, ca[k]), y, cb[k]);
+    }
+    if (any != 0) return {i, static_cast<std::uint64_t>(any)};
+  }
+  return {i, 0};
+}
+
+}  // namespace
+
+// The wide loops return the first block holding candidates; only its candidate positions are
+// verified.
+template <std::size_t N>
+std::size_t AnchorScanner::find_wide(std::string_view data, std::size_t from, bool avx512) const {
+  const Packed<N> pk = pack<N>(anchors_, probes_);
+  const char* p = data.data();
+  const std::size_t n = data.size();
+  const std::size_t width = avx512 ? 64 : 32;
+  // Loads reach max_len_ - 1 bytes past the block: stop where they would leave the buffer.
+  const std::size_t end = n > max_len_ ? n - max_len_ : 0;
+  std::size_t i = from;
+  while (i + width <= end) {
+    const Block b = avx512 ? scan_avx512<N>(pk, p, i, end) : scan_avx2<N>(pk, p, i, end);
+    i = b.at;
+    if (b.mask == 0) break;
+    for (std::uint64_t mask = b.mask; mask != 0; mask &= mask - 1) {
+      const auto pos = i + static_cast<std::size_t>(__builtin_ctzll(mask));
       std::size_t idx = 0;
-      if (verify(data, i + bit, idx)) return i + bit;
-      mask &= mask - 1;
+      if (verify(data, pos, idx)) return pos;
     }
-    i += 32;
+    i += width;
   }
   return find_scalar(data, i, n);
 }
 
-__attribute__((target("avx512bw"))) std::size_t AnchorScanner::find_avx512(std::string_view data,
-                                                                           std::size_t from) const {
-  const char* p = data.data();
-  const std::size_t n = data.size();
-  std::size_t i = from;
-  const __m512i k20 = _mm512_set1_epi8(0x20);
-  while (i + max_len_ + 64 <= n) {
-    __mmask64 any = 0;
-    for (std::size_t k = 0; k < anchors_.size(); ++k) {
-      const auto& a = anchors_[k];
-      const auto& pr = probes_[k];
-      __m512i x = _mm512_loadu_si512(p + i + pr.first);
-      __m512i y = _mm512_loadu_si512(p + i + pr.second);
-      if (a.case_insensitive) {
-        x = _mm512_or_si512(x, k20);
-        y = _mm512_or_si512(y, k20);
-      }
-      any |= _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(probe_byte(a, pr.first))) &
-             _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8(probe_byte(a, pr.second)));
-    }
-    auto mask = static_cast<std::uint64_t>(any);
-    while (mask != 0) {
-      const auto bit = static_cast<std::size_t>(__builtin_ctzll(mask));
-      std::size_t idx = 0;
-      if (verify(data, i + bit, idx)) return i + bit;
-      mask &= mask - 1;
-    }
-    i += 64;
+std::size_t AnchorScanner::find_dispatch(std::string_view data, std::size_t from, bool avx512) const {
+  switch (anchors_.size()) {
+    case 1:
+      return find_wide<1>(data, from, avx512);
+    case 2:
+      return find_wide<2>(data, from, avx512);
+    case 3:
+      return find_wide<3>(data, from, avx512);
+    case 4:
+      return find_wide<4>(data, from, avx512);
+    case 5:
+      return find_wide<5>(data, from, avx512);
+    case 6:
+      return find_wide<6>(data, from, avx512);
+    case 7:
+      return find_wide<7>(data, from, avx512);
+    case 8:
+      return find_wide<8>(data, from, avx512);
+    case 9:
+      return find_wide<9>(data, from, avx512);
+    case 10:
+      return find_wide<10>(data, from, avx512);
+    case 11:
+      return find_wide<11>(data, from, avx512);
+    case 12:
+      return find_wide<12>(data, from, avx512);
+    default:
+      return find_sse2(data, from);
   }
-  return find_scalar(data, i, n);
+}
+
+std::size_t AnchorScanner::find_avx2(std::string_view data, std::size_t from) const {
+  return find_dispatch(data, from, false);
+}
+
+std::size_t AnchorScanner::find_avx512(std::string_view data, std::size_t from) const {
+  return find_dispatch(data, from, true);
 }
 
 #else

@@ -38,6 +38,9 @@ class AnchorScanner {
   [[nodiscard]] std::size_t find_sse2(std::string_view data, std::size_t from) const;
   [[nodiscard]] std::size_t find_avx2(std::string_view data, std::size_t from) const;
   [[nodiscard]] std::size_t find_avx512(std::string_view data, std::size_t from) const;
+  [[nodiscard]] std::size_t find_dispatch(std::string_view data, std::size_t from, bool avx512) const;
+  template <std::size_t N>
+  [[nodiscard]] std::size_t find_wide(std::string_view data, std::size_t from, bool avx512) const;
 
   std::vector<Anchor> anchors_;
   std::vector<Probe> probes_;

@@ -24,8 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.recover = recover;
     (void)evtx::EvtxReader(bytes, options).read([](evtx::EvtxRecord&& r) { check(r); }, ignore);
     evtx::EvtxStats stats;
-    evtx::read_chunk({bytes, 0, 0, true, recover}, options, [](evtx::EvtxRecord&& r) { check(r); }, ignore, stats);
+    evtx::read_chunk(
+        {bytes, 0, 0, true, recover}, options, [](evtx::EvtxRecord&& r) { check(r); }, ignore, stats);
   }
-  (void)evtx::read_evtx(bytes, {}, [](negoheal::Event&& e) { (void)negoheal::to_json_line(e); }, ignore);
+  (void)evtx::read_evtx(
+      bytes, {}, [](negoheal::Event&& e) { (void)negoheal::to_json_line(e); }, ignore);
   return 0;
 }

@@ -10,24 +10,12 @@ namespace negoheal {
 namespace {
 
 using testing::read_file;
+using testing::Run;
 using testing::TempDir;
 using testing::write_file;
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-// std::system is portable (the Windows lane runs this under wine); redirection goes to files.
 Run run(const TempDir& dir, const std::string& args) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string cmd =
-      "\"" + std::string(NEGOHEAL_BINARY) + "\" " + args + " > \"" + out.string() + "\" 2> \"" + err.string() + "\"";
-  int rc = std::system(cmd.c_str());
-  // POSIX returns a wait status (code << 8); Windows the code itself.
-  if (rc > 255 && (rc & 0xff) == 0) rc >>= 8;
-  return {rc, read_file(out), read_file(err)};
+  return testing::run_negoheal(dir.path(), args);
 }
 
 std::string wlog(const char* time, const char* thread, const std::string& msg) {

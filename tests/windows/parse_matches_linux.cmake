@@ -24,16 +24,22 @@ endif()
 
 set(failures 0)
 foreach(input IN LISTS inputs)
+  # Through files read as hex: OUTPUT_VARIABLE and plain file(READ) drop the "\r" of "\r\n", and
+  # line ends are compared too.
   execute_process(COMMAND "${LINUX_EXE}" parse "${input}"
-                  OUTPUT_VARIABLE linux_out ERROR_VARIABLE linux_err RESULT_VARIABLE linux_rc)
+                  OUTPUT_FILE "${WORK_DIR}/linux.out" ERROR_VARIABLE linux_err RESULT_VARIABLE linux_rc)
   execute_process(COMMAND "${WINEPATH}" -w "${input}" OUTPUT_VARIABLE win_input OUTPUT_STRIP_TRAILING_WHITESPACE
                   COMMAND_ERROR_IS_FATAL ANY)
   execute_process(COMMAND "${WINE}" "${WINDOWS_EXE}" parse "${win_input}"
-                  OUTPUT_VARIABLE win_out ERROR_VARIABLE win_err RESULT_VARIABLE win_rc)
+                  OUTPUT_FILE "${WORK_DIR}/windows.out" ERROR_VARIABLE win_err RESULT_VARIABLE win_rc)
+  file(READ "${WORK_DIR}/linux.out" linux_out HEX)
+  file(READ "${WORK_DIR}/windows.out" win_out HEX)
   # JSON escapes each backslash of the Windows spelling.
   string(REPLACE "\\" "\\\\" win_input_json "${win_input}")
-  string(REPLACE "${win_input_json}" "${input}" win_out_normalized "${win_out}")
-  string(REGEX MATCHALL "\n" lines "${linux_out}")
+  string(HEX "${win_input_json}" win_input_hex)
+  string(HEX "${input}" input_hex)
+  string(REPLACE "${win_input_hex}" "${input_hex}" win_out_normalized "${win_out}")
+  string(REGEX MATCHALL "0a" lines "${linux_out}")  # approximate line count, for the log only
   list(LENGTH lines n)
   file(RELATIVE_PATH name "${DATA_DIR}" "${input}")
   if(linux_rc STREQUAL win_rc AND linux_out STREQUAL win_out_normalized)
@@ -41,10 +47,10 @@ foreach(input IN LISTS inputs)
   else()
     math(EXPR failures "${failures} + 1")
     string(MAKE_C_IDENTIFIER "${name}" stem)
-    file(WRITE "${WORK_DIR}/${stem}.linux.jsonl" "${linux_out}")
-    file(WRITE "${WORK_DIR}/${stem}.windows.jsonl" "${win_out_normalized}")
+    file(COPY_FILE "${WORK_DIR}/linux.out" "${WORK_DIR}/${stem}.linux.jsonl")
+    file(COPY_FILE "${WORK_DIR}/windows.out" "${WORK_DIR}/${stem}.windows.jsonl")
     message(SEND_ERROR "differs: ${name}: exit ${linux_rc} on Linux, ${win_rc} on Windows; compare "
-                       "${WORK_DIR}/${stem}.linux.jsonl with ${stem}.windows.jsonl\n"
+                       "${WORK_DIR}/${stem}.linux.jsonl with ${stem}.windows.jsonl (not normalized)\n"
                        "Linux stderr: ${linux_err}\nWindows stderr: ${win_err}")
   endif()
 endforeach()

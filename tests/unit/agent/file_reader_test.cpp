@@ -47,7 +47,6 @@ TEST(FileReader, OverlongLinesAreCutAndCounted) {
   TempDir dir;
   const std::string content = "a\n" + std::string(5000, 'L') + "\nb\n";
   testing::write_file(dir / "f.log", content);
-  ReadStats stats;
   std::vector<std::string> lines;
   auto r = read_lines(dir / "f.log", {.chunk_size = 1024, .max_line = 100}, [&](std::string_view data, std::uint64_t) {
     std::size_t begin = 0;
@@ -69,9 +68,6 @@ TEST(FileReader, OverlongLinesAreCutAndCounted) {
 TEST(FileReader, DecodesUtf16LeWithBomKeepingFileOffsets) {
   TempDir dir;
   std::string content = "\xFF\xFE";
-  for (char c : std::string("ab\r\n\xC3\xA9\n")) {
-    (void)c;
-  }
   auto put = [&](char16_t u) {
     content.push_back(static_cast<char>(u & 0xFF));
     content.push_back(static_cast<char>(u >> 8));

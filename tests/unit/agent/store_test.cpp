@@ -20,8 +20,7 @@ std::string wlog(const char* time, const char* thread, const std::string& msg) {
 struct Replayer {
   explicit Replayer(const std::filesystem::path& db) {
     store = store::Store::open(db).value();
-    correlator = std::make_unique<correlate::Correlator>(correlate::Options{}, store->max_incident_id().value());
-    correlator->restore(store->open_incidents().value());
+    correlator = pipeline::resume_correlator(*store, {}).value();
   }
   Status replay(const std::filesystem::path& input) {
     pipeline::InputOptions o;

@@ -15,9 +15,15 @@ Attempt answer(std::uint32_t requested, AnswerKind kind, std::uint32_t value) {
   a.answer = {kind, 0, value};
   return a;
 }
-Attempt rsp(std::uint32_t requested, std::uint32_t selected) { return answer(requested, AnswerKind::response, selected); }
-Attempt fail(std::uint32_t requested, std::uint32_t code) { return answer(requested, AnswerKind::failure, code); }
-Attempt bare(std::uint32_t requested) { return answer(requested, AnswerKind::bare, 0); }
+Attempt rsp(std::uint32_t requested, std::uint32_t selected) {
+  return answer(requested, AnswerKind::response, selected);
+}
+Attempt fail(std::uint32_t requested, std::uint32_t code) {
+  return answer(requested, AnswerKind::failure, code);
+}
+Attempt bare(std::uint32_t requested) {
+  return answer(requested, AnswerKind::bare, 0);
+}
 Attempt none(std::uint32_t requested, Outcome outcome) {
   Attempt a;
   a.requested = requested;
@@ -25,7 +31,9 @@ Attempt none(std::uint32_t requested, Outcome outcome) {
   return a;
 }
 
-Posture posture(const std::vector<Attempt>& attempts) { return classify(attempts).posture; }
+Posture posture(const std::vector<Attempt>& attempts) {
+  return classify(attempts).posture;
+}
 
 // DOMAIN §6, row 1, both ways of saying it.
 TEST(Classify, RdpOnlyWindowsStyle) {
@@ -101,11 +109,8 @@ TEST(Classify, LaterSilenceIsReportedWithANote) {
 
 TEST(Classify, UnmatchedAnswersNeverClaimTheSeedsFailure) {
   const std::vector<std::vector<Attempt>> odd{
-      {fail(3, 1), fail(1, 1), fail(0, 1)},
-      {fail(3, 4), fail(1, 4), fail(0, 4)},
-      {fail(3, 99)},
-      {rsp(3, 1), fail(1, 2), rsp(0, 0)},
-      {rsp(3, 4), rsp(1, 4), rsp(0, 4)},
+      {fail(3, 1), fail(1, 1), fail(0, 1)}, {fail(3, 4), fail(1, 4), fail(0, 4)}, {fail(3, 99)},
+      {rsp(3, 1), fail(1, 2), rsp(0, 0)},   {rsp(3, 4), rsp(1, 4), rsp(0, 4)},
   };
   for (const auto& a : odd) {
     const auto c = classify(a);

@@ -11,24 +11,14 @@ namespace negoheal::probe {
 namespace {
 
 using negoheal::testing::read_file;
+using negoheal::testing::Run;
 using negoheal::testing::TempDir;
 using testing::Action;
 using testing::confirm;
 using testing::FakeResponder;
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
 Run run(const TempDir& dir, const std::string& args) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string cmd =
-      "\"" + std::string(NEGOHEAL_BINARY) + "\" " + args + " > \"" + out.string() + "\" 2> \"" + err.string() + "\"";
-  int rc = std::system(cmd.c_str());
-  if (rc > 255 && (rc & 0xff) == 0) rc >>= 8;  // POSIX wait status
-  return {rc, read_file(out), read_file(err)};
+  return negoheal::testing::run_negoheal(dir.path(), args);
 }
 
 Action windows_rdp_only(std::optional<std::uint32_t> r) {
@@ -73,7 +63,7 @@ TEST(CliProbe, ExitCodes) {
   EXPECT_EQ(run(dir, "probe 127.0.0.1 --timeout 5").code, 2);  // a bare number has no unit
   EXPECT_EQ(run(dir, "probe 127.0.0.1 --timeout 0s").code, 2);
   EXPECT_EQ(run(dir, "probe 127.0.0.1 --bogus").code, 2);
-  EXPECT_EQ(run(dir, "probe 'bad host!'").code, 1);
+  EXPECT_EQ(run(dir, "probe \"bad host!\"").code, 1);  // double quotes: sh and cmd agree
   EXPECT_EQ(run(dir, "probe 127.0.0.1:0").code, 1);
   EXPECT_EQ(run(dir, "probe 127.0.0.1:99999").code, 1);
 }

@@ -15,23 +15,43 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
-auto token(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
+auto token(error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
 
 }  // namespace
 
 Bytes confirm(std::uint8_t type, std::uint8_t flags, std::uint32_t value) {
-  return {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00, type, flags, 0x08, 0x00,
-          static_cast<std::uint8_t>(value & 0xFFU), static_cast<std::uint8_t>((value >> 8U) & 0xFFU),
-          static_cast<std::uint8_t>((value >> 16U) & 0xFFU), static_cast<std::uint8_t>((value >> 24U) & 0xFFU)};
+  return {0x03,
+          0x00,
+          0x00,
+          0x13,
+          0x0e,
+          0xd0,
+          0x00,
+          0x00,
+          0x12,
+          0x34,
+          0x00,
+          type,
+          flags,
+          0x08,
+          0x00,
+          static_cast<std::uint8_t>(value & 0xFFU),
+          static_cast<std::uint8_t>((value >> 8U) & 0xFFU),
+          static_cast<std::uint8_t>((value >> 16U) & 0xFFU),
+          static_cast<std::uint8_t>((value >> 24U) & 0xFFU)};
 }
 
-Bytes bare_confirm() { return {0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00}; }
+Bytes bare_confirm() {
+  return {0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00};
+}
 
 FakeResponder::FakeResponder(Behaviour behaviour, bool v6) : behaviour_(std::move(behaviour)), acceptor_(io_) {
   error_code ec;
-  const tcp::endpoint ep(v6 ? asio::ip::address(asio::ip::address_v6::loopback())
-                            : asio::ip::address(asio::ip::address_v4::loopback()),
-                         0);
+  const tcp::endpoint ep(
+      v6 ? asio::ip::address(asio::ip::address_v6::loopback()) : asio::ip::address(asio::ip::address_v4::loopback()),
+      0);
   acceptor_.open(ep.protocol(), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
@@ -94,7 +114,8 @@ asio::awaitable<void> FakeResponder::serve(tcp::socket s) {
   }
   if (r.request.size() == 19 && r.request[11] == 1) {
     r.requested = static_cast<std::uint32_t>(r.request[15]) | (static_cast<std::uint32_t>(r.request[16]) << 8U) |
-                  (static_cast<std::uint32_t>(r.request[17]) << 16U) | (static_cast<std::uint32_t>(r.request[18]) << 24U);
+                  (static_cast<std::uint32_t>(r.request[17]) << 16U) |
+                  (static_cast<std::uint32_t>(r.request[18]) << 24U);
   }
   const std::size_t index = record(r);
   const Action action = behaviour_(r.requested);
@@ -114,7 +135,8 @@ asio::awaitable<void> FakeResponder::serve(tcp::socket s) {
       s.close(ec);
       co_return;
     case Action::Kind::silent:
-    case Action::Kind::close_early: break;
+    case Action::Kind::close_early:
+      break;
   }
   // Like a real server: wait for more (MCS, or a TLS ClientHello) until the client closes.
   std::array<std::uint8_t, 256> more{};

@@ -28,22 +28,40 @@ constexpr Duration k_timeout = 400ms;
 // Scheduling noise on a loaded 2-core machine; a hang would blow far past it.
 constexpr auto k_slack = 1500ms;
 
-Action send(Bytes b) { return {Action::Kind::send, std::move(b)}; }
-Action rsp(std::uint32_t selected) { return send(confirm(2, 0x01, selected)); }
-Action failure(std::uint32_t code) { return send(confirm(3, 0, code)); }
+Action send(Bytes b) {
+  return {Action::Kind::send, std::move(b)};
+}
+Action rsp(std::uint32_t selected) {
+  return send(confirm(2, 0x01, selected));
+}
+Action failure(std::uint32_t code) {
+  return send(confirm(3, 0, code));
+}
 
 // Peers from lab/README §3 (xrdp) and lab.sh winemu.py (Windows per MS-RDPBCGR).
-Action windows_rdp_only(Requested r) { return r == 0U ? rsp(0) : failure(2); }
-Action xrdp_rdp(Requested) { return rsp(0); }
-Action xrdp_tls(Requested r) { return r == 0U ? failure(1) : rsp(1); }
-Action xrdp_negotiate(Requested r) { return r == 0U ? rsp(0) : rsp(1); }
+Action windows_rdp_only(Requested r) {
+  return r == 0U ? rsp(0) : failure(2);
+}
+Action xrdp_rdp(Requested) {
+  return rsp(0);
+}
+Action xrdp_tls(Requested r) {
+  return r == 0U ? failure(1) : rsp(1);
+}
+Action xrdp_negotiate(Requested r) {
+  return r == 0U ? rsp(0) : rsp(1);
+}
 Action windows_nla(Requested r) {
   if (r && (*r & 8U) != 0) return rsp(8);
   if (r && (*r & 2U) != 0) return rsp(2);
   return failure(5);
 }
-Action no_certificate(Requested r) { return r == 0U ? rsp(0) : failure(3); }
-Action legacy(Requested) { return send(bare_confirm()); }
+Action no_certificate(Requested r) {
+  return r == 0U ? rsp(0) : failure(3);
+}
+Action legacy(Requested) {
+  return send(bare_confirm());
+}
 
 struct Run {
   Result<ProbeResult> result;
@@ -54,12 +72,14 @@ Run run_probe(const std::string& host, std::uint16_t port, Duration timeout = k_
   boost::asio::io_context io;
   const auto start = std::chrono::steady_clock::now();
   auto r = probe(io, HostPort{host, port}, {.timeout = timeout});
-  return {std::move(r), std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
+  return {std::move(r),
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
 }
 
 std::vector<Requested> requests_seen(const FakeResponder& peer) {
   std::vector<Requested> out;
-  for (const auto& r : peer.received()) out.push_back(r.requested);
+  for (const auto& r : peer.received())
+    out.push_back(r.requested);
   return out;
 }
 
@@ -74,20 +94,34 @@ void expect_probe(const FakeResponder::Behaviour& behaviour, Posture expected, s
   EXPECT_EQ(r.attempts.size(), requests) << to_json(r).dump();
   EXPECT_EQ(r.attempts.size() + r.skipped.size(), k_request_sequence.size());
   EXPECT_LT(run.elapsed, k_timeout * requests + k_slack);
-  for (std::size_t i = 0; i < r.attempts.size(); ++i) EXPECT_EQ(r.attempts[i].requested, k_request_sequence[i]);
-  for (const auto& a : r.attempts) EXPECT_LE(a.elapsed, std::chrono::duration_cast<std::chrono::milliseconds>(k_timeout) + k_slack);
+  for (std::size_t i = 0; i < r.attempts.size(); ++i)
+    EXPECT_EQ(r.attempts[i].requested, k_request_sequence[i]);
+  for (const auto& a : r.attempts)
+    EXPECT_LE(a.elapsed, std::chrono::duration_cast<std::chrono::milliseconds>(k_timeout) + k_slack);
   EXPECT_EQ(r.target, "127.0.0.1:" + std::to_string(peer.port()));
 }
 
 TEST(ProbeTable, RdpOnlyWindowsStyle) {
   expect_probe(windows_rdp_only, Posture::rdp_only, 3);
 }
-TEST(ProbeTable, RdpOnlyXrdpStyle) { expect_probe(xrdp_rdp, Posture::rdp_only, 3); }
-TEST(ProbeTable, NlaRequiredStopsAfterHybridRequired) { expect_probe(windows_nla, Posture::nla_required, 2); }
-TEST(ProbeTable, TlsRequired) { expect_probe(xrdp_tls, Posture::tls_required, 3); }
-TEST(ProbeTable, Negotiate) { expect_probe(xrdp_negotiate, Posture::negotiate, 3); }
-TEST(ProbeTable, CertificateProblem) { expect_probe(no_certificate, Posture::cert_problem, 2); }
-TEST(ProbeTable, LegacyStopsAfterTheFirstBareConfirm) { expect_probe(legacy, Posture::legacy, 1); }
+TEST(ProbeTable, RdpOnlyXrdpStyle) {
+  expect_probe(xrdp_rdp, Posture::rdp_only, 3);
+}
+TEST(ProbeTable, NlaRequiredStopsAfterHybridRequired) {
+  expect_probe(windows_nla, Posture::nla_required, 2);
+}
+TEST(ProbeTable, TlsRequired) {
+  expect_probe(xrdp_tls, Posture::tls_required, 3);
+}
+TEST(ProbeTable, Negotiate) {
+  expect_probe(xrdp_negotiate, Posture::negotiate, 3);
+}
+TEST(ProbeTable, CertificateProblem) {
+  expect_probe(no_certificate, Posture::cert_problem, 2);
+}
+TEST(ProbeTable, LegacyStopsAfterTheFirstBareConfirm) {
+  expect_probe(legacy, Posture::legacy, 1);
+}
 
 TEST(ProbeTable, SendsTheMinimalRequestsAndClosesWithoutTls) {
   FakeResponder peer(windows_rdp_only);
@@ -150,8 +184,11 @@ TEST(ProbeHostile, ResetAfterTheRequest) {
 }
 
 TEST(ProbeHostile, TpktLength65535) {
-  expect_not_rdp([](Requested) { return send(Bytes{0x03, 0x00, 0xff, 0xff, 0x0e, 0xd0, 0, 0, 0, 0, 0}); },
-                 {Outcome::invalid});
+  expect_not_rdp(
+      [](Requested) {
+        return send(Bytes{0x03, 0x00, 0xff, 0xff, 0x0e, 0xd0, 0, 0, 0, 0, 0});
+      },
+      {Outcome::invalid});
 }
 
 TEST(ProbeHostile, TpktLength3) {
@@ -171,8 +208,11 @@ TEST(ProbeHostile, WrongStructureLength) {
 }
 
 TEST(ProbeHostile, ReplySplitIntoOneByteWritesStillDecodes) {
-  expect_probe([](Requested r) { return Action{Action::Kind::send_split, windows_rdp_only(r).bytes}; },
-               Posture::rdp_only, 3);
+  expect_probe(
+      [](Requested r) {
+        return Action{Action::Kind::send_split, windows_rdp_only(r).bytes};
+      },
+      Posture::rdp_only, 3);
 }
 
 TEST(ProbeHostile, HttpServer) {
@@ -184,7 +224,8 @@ TEST(ProbeHostile, RandomBytes) {
   for (std::uint32_t seed = 1; seed <= 12; ++seed) {
     std::mt19937 rng(seed);
     Bytes junk(16 + rng() % 200);
-    for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
+    for (auto& b : junk)
+      b = static_cast<std::uint8_t>(rng());
     // A leading 3 would make a plausible TPKT header; the other seeds cover invalid headers.
     junk[0] = seed % 3 == 0 ? 0x03 : junk[0];
     SCOPED_TRACE(seed);
@@ -287,7 +328,8 @@ TEST(ProbeJson, MatchesTheContract) {
   ASSERT_TRUE(run.result.ok());
   const auto j = to_json(*run.result);
   std::vector<std::string> keys;
-  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  for (auto it = j.begin(); it != j.end(); ++it)
+    keys.push_back(it.key());
   ASSERT_GE(keys.size(), 4U);
   EXPECT_EQ((std::vector<std::string>(keys.begin(), keys.begin() + 4)),
             (std::vector<std::string>{"target", "posture", "answers", "explains_nego_failure"}));

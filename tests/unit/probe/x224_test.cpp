@@ -82,23 +82,24 @@ TEST(X224Decode, ReadsTheWholeLittleEndianValue) {
 
 TEST(X224Decode, RejectsMalformedReplies) {
   const char* bad[] = {
-      "",                                                         // nothing
-      "03 00 00 13",                                              // header only
-      "04 00 00 13 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",  // TPKT version 4
-      "03 00 ff ff 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",  // length 65535
-      "03 00 00 03 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",  // length 3
-      "03 00 00 14 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",  // length says 20, 19 given
-      "03 00 00 13 0d d0 00 00 12 34 00 02 01 08 00 00 00 00 00",  // LI mismatch
-      "03 00 00 13 0e e0 00 00 12 34 00 02 01 08 00 00 00 00 00",  // a CR, not a CC
-      "03 00 00 13 0e d0 00 00 12 34 00 01 00 08 00 00 00 00 00",  // RDP_NEG_REQ type in a CC
-      "03 00 00 13 0e d0 00 00 12 34 00 04 00 08 00 00 00 00 00",  // unknown type
-      "03 00 00 13 0e d0 00 00 12 34 00 02 01 09 00 00 00 00 00",  // structure length 9
-      "03 00 00 13 0e d0 00 00 12 34 00 02 01 08 01 00 00 00 00",  // structure length 264
-      "03 00 00 0f 0a d0 00 00 12 34 00 02 01 08 00",              // truncated structure
+      "",                                                                      // nothing
+      "03 00 00 13",                                                           // header only
+      "04 00 00 13 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",              // TPKT version 4
+      "03 00 ff ff 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",              // length 65535
+      "03 00 00 03 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",              // length 3
+      "03 00 00 14 0e d0 00 00 12 34 00 02 01 08 00 00 00 00 00",              // length says 20, 19 given
+      "03 00 00 13 0d d0 00 00 12 34 00 02 01 08 00 00 00 00 00",              // LI mismatch
+      "03 00 00 13 0e e0 00 00 12 34 00 02 01 08 00 00 00 00 00",              // a CR, not a CC
+      "03 00 00 13 0e d0 00 00 12 34 00 01 00 08 00 00 00 00 00",              // RDP_NEG_REQ type in a CC
+      "03 00 00 13 0e d0 00 00 12 34 00 04 00 08 00 00 00 00 00",              // unknown type
+      "03 00 00 13 0e d0 00 00 12 34 00 02 01 09 00 00 00 00 00",              // structure length 9
+      "03 00 00 13 0e d0 00 00 12 34 00 02 01 08 01 00 00 00 00",              // structure length 264
+      "03 00 00 0f 0a d0 00 00 12 34 00 02 01 08 00",                          // truncated structure
       "03 00 00 17 12 d0 00 00 12 34 00 02 01 08 00 00 00 00 00 00 00 00 00",  // trailing data
-      "48 54 54 50 2f 31 2e 31 20 34 30 30 20 42 61 64",          // "HTTP/1.1 400 Bad"
+      "48 54 54 50 2f 31 2e 31 20 34 30 30 20 42 61 64",                       // "HTTP/1.1 400 Bad"
   };
-  for (const char* hex : bad) EXPECT_FALSE(decode(hex).ok()) << hex;
+  for (const char* hex : bad)
+    EXPECT_FALSE(decode(hex).ok()) << hex;
 }
 
 TEST(X224Tpkt, HeaderBounds) {

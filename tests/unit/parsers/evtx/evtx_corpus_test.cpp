@@ -14,7 +14,9 @@
 namespace negoheal::testing::evtx {
 namespace {
 
-std::filesystem::path corpus() { return shared_dir() / "corpus" / "evtx"; }
+std::filesystem::path corpus() {
+  return shared_dir() / "corpus" / "evtx";
+}
 
 // "126 rendered / 126 iterated" -> 126; "10" -> 10; "FATAL ..." -> 0.
 std::uint64_t leading_number(const std::string& s) {
@@ -67,8 +69,8 @@ TEST(EvtxCorpus, EveryFileReadsAtLeastWhatTheBestKnownParserReads) {
     const auto it = best.find(name);
     ASSERT_NE(it, best.end()) << name << " is not in INVENTORY.json";
     EXPECT_GE(c.records.size(), it->second) << name;
-    std::printf("[ corpus   ] %-100s %6zu records (best known %llu), %zu diagnostics\n", name.c_str(),
-                c.records.size(), static_cast<unsigned long long>(it->second), c.diagnostics.size());
+    std::printf("[ corpus   ] %-100s %6zu records (best known %llu), %zu diagnostics\n", name.c_str(), c.records.size(),
+                static_cast<unsigned long long>(it->second), c.diagnostics.size());
     for (const auto& r : c.records) {
       pugi::xml_document doc;
       const auto parsed = doc.load_buffer(r.xml.data(), r.xml.size());

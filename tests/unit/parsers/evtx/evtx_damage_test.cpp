@@ -165,7 +165,8 @@ TEST(EvtxDamage, DeepNestingIsCappedNotRecursedWithoutBound) {
       w.open("E", false, false);
       w.close_start();
     }
-    for (int i = 0; i < 5000; ++i) w.end();
+    for (int i = 0; i < 5000; ++i)
+      w.end();
     w.eof();
   });
   const auto c = read_all(file_header(1) + w.finish());
@@ -219,7 +220,8 @@ TEST(EvtxDamage, TruncatedFileReadsTheRecordsThatAreWhole) {
 
 TEST(EvtxDamage, EveryPrefixAndEveryByteFlipIsSafe) {
   const auto full = file_header(1) + two_record_chunk();
-  for (std::size_t n = 0; n < 4096 + 2048; n += 7) (void)read_all(full.substr(0, n), true);
+  for (std::size_t n = 0; n < 4096 + 2048; n += 7)
+    (void)read_all(full.substr(0, n), true);
   for (std::size_t i = 4096 + 512; i < 4096 + 1500; ++i) {
     auto f = full;
     f[i] = static_cast<char>(f[i] ^ 0xFF);

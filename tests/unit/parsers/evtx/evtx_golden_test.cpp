@@ -92,7 +92,8 @@ std::string full_file(std::string& expected_xml) {
       w.end();
       w.eof();
     });
-    for (const auto& f : fields) vals.push_back({f.type, f.bytes});
+    for (const auto& f : fields)
+      vals.push_back({f.type, f.bytes});
     // Nested BinXML: an element without a dependency id, as MS-EVEN6 describes it.
     ChunkWriter::Val nested{0x21, {}};
     vals.push_back(nested);
@@ -105,7 +106,8 @@ std::string full_file(std::string& expected_xml) {
       w.byte(v.type);
       w.byte(0);
     }
-    for (const auto& v : vals) w.raw(v.bytes);
+    for (const auto& v : vals)
+      w.raw(v.bytes);
     const auto start = w.pos();
     w.fragment_header();
     w.open("Inner", true, false);
@@ -118,7 +120,8 @@ std::string full_file(std::string& expected_xml) {
     put_le(w.bytes(), nested_size_at, w.pos() - start, 2);
   });
   expected_xml = system_xml(131, 7) + "<EventData>";
-  for (const auto& f : fields) expected_xml += f.rendered;
+  for (const auto& f : fields)
+    expected_xml += f.rendered;
   expected_xml +=
       "<Data Name='A&amp;B'>x \xe2\x98\xba<![CDATA[c]]></Data><Nested><Inner K='v'>deep</Inner></Nested>"
       "</EventData></Event>";
@@ -227,8 +230,8 @@ TEST(EvtxGolden, ChunkByChunkReadingGivesTheSameRecords) {
   const auto chunk = w.finish();
   parsers::evtx::EvtxStats stats;
   std::vector<parsers::evtx::EvtxRecord> got;
-  parsers::evtx::read_chunk({chunk, 4096, 0, true, false}, {}, [&](auto&& r) { got.push_back(std::move(r)); },
-                            {}, stats);
+  parsers::evtx::read_chunk(
+      {chunk, 4096, 0, true, false}, {}, [&](auto&& r) { got.push_back(std::move(r)); }, {}, stats);
   ASSERT_EQ(got.size(), 1U);
   EXPECT_EQ(got[0].xml, system_xml(131, 1) + "</Event>");
 }

@@ -144,8 +144,10 @@ inline Collected read_all(std::string_view file, bool recover = false) {
                          c.diagnostics.push_back(std::to_string(off) + ": " + std::string(why));
                        });
   c.ok = r.ok();
-  if (r.ok()) c.stats = *r;
-  else c.error = r.error().message;
+  if (r.ok())
+    c.stats = *r;
+  else
+    c.error = r.error().message;
   return c;
 }
 

@@ -14,7 +14,9 @@ std::string text_of(std::uint8_t type, std::string_view bytes) {
   return s;
 }
 
-TEST(EvtxText, Crc32MatchesTheStandardCheckValue) { EXPECT_EQ(crc32("123456789"), 0xCBF43926U); }
+TEST(EvtxText, Crc32MatchesTheStandardCheckValue) {
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926U);
+}
 
 TEST(EvtxText, FiletimeKeepsHundredNanoseconds) {
   EXPECT_EQ(format_filetime(132497393470840538ULL), "2020-11-13T11:09:07.084053800Z");
@@ -27,7 +29,9 @@ TEST(EvtxText, Utf16BadUnitsBecomeReplacementCharacters) {
   append_utf16le(s, std::string("\x3d\xd8\x00\xde", 4));  // U+1F600 as a surrogate pair
   EXPECT_EQ(s, "\xf0\x9f\x98\x80");
   s.clear();
-  append_utf16le(s, std::string("\x00\xdc" "a", 3));  // lone low surrogate, odd trailing byte
+  append_utf16le(s, std::string("\x00\xdc"
+                                "a",
+                                3));  // lone low surrogate, odd trailing byte
   EXPECT_EQ(s, "\xef\xbf\xbd\xef\xbf\xbd");
 }
 

@@ -15,18 +15,23 @@ namespace negoheal::testing::evtx {
 
 inline void put_le(std::string& s, std::size_t at, std::uint64_t v, std::size_t n) {
   if (s.size() < at + n) s.resize(at + n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  for (std::size_t i = 0; i < n; ++i)
+    s[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
 }
-inline void add_le(std::string& s, std::uint64_t v, std::size_t n) { put_le(s, s.size(), v, n); }
+inline void add_le(std::string& s, std::uint64_t v, std::size_t n) {
+  put_le(s, s.size(), v, n);
+}
 
 inline std::string utf16(std::u16string_view s) {
   std::string out;
-  for (const char16_t c : s) add_le(out, c, 2);
+  for (const char16_t c : s)
+    add_le(out, c, 2);
   return out;
 }
 inline std::string utf16(std::string_view ascii) {
   std::string out;
-  for (const char c : ascii) add_le(out, static_cast<unsigned char>(c), 2);
+  for (const char c : ascii)
+    add_le(out, static_cast<unsigned char>(c), 2);
   return out;
 }
 
@@ -111,7 +116,7 @@ class ChunkWriter {
     }
     const auto at = static_cast<std::uint32_t>(pos() + 4);
     u32(at);
-    u32(0);                       // next template
+    u32(0);                        // next template
     raw(std::string(16, '\x11'));  // GUID
     const auto size_at = pos();
     u32(0);
@@ -131,7 +136,8 @@ class ChunkWriter {
       byte(v.type);
       byte(0);
     }
-    for (const auto& v : vs) raw(v.bytes);
+    for (const auto& v : vs)
+      raw(v.bytes);
   }
 
   // A record around what `binxml` writes. Returns the record's chunk offset.
