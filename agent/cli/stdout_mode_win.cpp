@@ -7,6 +7,8 @@
 
 namespace negoheal::cli {
 
-void use_binary_stdout() { _setmode(_fileno(stdout), _O_BINARY); }
+void use_binary_stdout() {
+  _setmode(_fileno(stdout), _O_BINARY);
+}
 
 }  // namespace negoheal::cli

@@ -73,8 +73,8 @@ std::filesystem::path Settings::resolve(const std::filesystem::path& p) const {
   // build; keep them as written, so a config means the same to check-config on every platform.
   const auto& n = p.native();
   const auto sep = [](auto c) { return c == '/' || c == '\\'; };
-  const bool drive = n.size() > 2 && ((n[0] >= 'A' && n[0] <= 'Z') || (n[0] >= 'a' && n[0] <= 'z')) &&
-                     n[1] == ':' && sep(n[2]);
+  const bool drive =
+      n.size() > 2 && ((n[0] >= 'A' && n[0] <= 'Z') || (n[0] >= 'a' && n[0] <= 'z')) && n[1] == ':' && sep(n[2]);
   const bool unc_or_device = n.size() > 1 && sep(n[0]) && sep(n[1]);
   if (drive || unc_or_device) return p;
   return base_dir / p;

@@ -20,7 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-bool has_drive_letters() { return fs::path("C:\\x").is_absolute(); }
+bool has_drive_letters() {
+  return fs::path("C:\\x").is_absolute();
+}
 
 settings::Settings with_base(const fs::path& base) {
   auto s = settings::settings_from_text("{}", "test.json", base);
@@ -38,14 +40,16 @@ std::string utf16le_with_bom(const std::u16string& text) {
   return out;
 }
 
-std::u16string widen_ascii(const std::string& s) { return {s.begin(), s.end()}; }
+std::u16string widen_ascii(const std::string& s) {
+  return {s.begin(), s.end()};
+}
 
 TEST(WindowsPaths, AbsoluteWindowsSpellingsAreKeptAsWritten) {
   const auto s = with_base("/etc/negoheal");
-  for (const char* p : {"C:\\ProgramData\\negoheal\\negoheal.db", "C:/ProgramData/negoheal/negoheal.db",
-                        "d:\\logs\\PAM-Proxy.log", "\\\\?\\C:\\ProgramData\\negoheal\\negoheal.db",
-                        "\\\\?\\UNC\\fileserver\\share\\negoheal.db", "\\\\fileserver\\share\\negoheal.db",
-                        "//fileserver/share/negoheal.db"}) {
+  for (const char* p :
+       {"C:\\ProgramData\\negoheal\\negoheal.db", "C:/ProgramData/negoheal/negoheal.db", "d:\\logs\\PAM-Proxy.log",
+        "\\\\?\\C:\\ProgramData\\negoheal\\negoheal.db", "\\\\?\\UNC\\fileserver\\share\\negoheal.db",
+        "\\\\fileserver\\share\\negoheal.db", "//fileserver/share/negoheal.db"}) {
     EXPECT_EQ(s.resolve(p), fs::path(p)) << p;
   }
 }
@@ -67,9 +71,10 @@ TEST(WindowsPaths, BackslashesSeparateWhereTheyAreSeparators) {
 
 TEST(WindowsPaths, ConfigWithBomAndBackslashPathsLoads) {
   TempDir dir;
-  testing::write_file(dir / "negoheal.json",
-                      "\xEF\xBB\xBF{\"store\": {\"path\": \"state\\\\negoheal.db\"},\r\n"
-                      " \"sources\": [{\"type\": \"file\", \"paths\": [\"C:\\\\ProgramData\\\\PAM\\\\Log\\\\*.log\"]}]}\r\n");
+  testing::write_file(
+      dir / "negoheal.json",
+      "\xEF\xBB\xBF{\"store\": {\"path\": \"state\\\\negoheal.db\"},\r\n"
+      " \"sources\": [{\"type\": \"file\", \"paths\": [\"C:\\\\ProgramData\\\\PAM\\\\Log\\\\*.log\"]}]}\r\n");
   auto s = settings::load_settings(dir / "negoheal.json");
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->file_sources.size(), 1u);
@@ -144,7 +149,8 @@ TEST(WindowsPaths, ExtendedLengthAndNonAsciiPathsOpen) {
   const auto extended_spelling = [](fs::path p) { return fs::path(L"\\\\?\\" + p.make_preferred().wstring()); };
   const fs::path top = fs::absolute(dir.path()) / std::string(24, 'a');
   fs::path deep = top;
-  for (int i = 1; i < 12; ++i) deep /= std::string(24, static_cast<char>('a' + i));
+  for (int i = 1; i < 12; ++i)
+    deep /= std::string(24, static_cast<char>('a' + i));
   const fs::path extended = extended_spelling(deep);
   fs::create_directories(extended);
   const fs::path log = extended / fs::path(u8"Pr\u00fcfung-\u65e5\u672c.log");

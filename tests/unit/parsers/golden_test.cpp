@@ -52,8 +52,9 @@ std::string parse_to_jsonl(const fs::path& input) {
     out += "# skipped @" + std::to_string(offset) + ": " + std::string(reason) + "\n";
   };
   auto r = pipeline::parse_file(input, o, [&](Event&& e) {
-    // Paths differ between checkouts: keep the file name only.
-    if (e.file_path) e.file_path = fs::path(*e.file_path).filename().string();
+    // Paths differ between checkouts: the input's own path becomes its file name. Paths that
+    // come from the records themselves (JSON lines) stay as written.
+    if (e.file_path == input.string()) e.file_path = input.filename().string();
     out += to_json_line(e) + "\n";
   });
   EXPECT_TRUE(r.ok()) << input << ": " << (r.ok() ? "" : r.error().message);
