@@ -90,37 +90,33 @@ void append_utf16le(std::string& out, std::string_view bytes, bool stop_at_nul) 
   if (bytes.size() % 2 != 0) append_utf8(out, k_replacement_char);
 }
 
-void append_xml_text(std::string& out, std::string_view utf8) {
-  append_escaped(out, utf8, [](unsigned char c) -> const char* {
-    switch (c) {
-      case '&':
-        return "&amp;";
-      case '<':
-        return "&lt;";
-      case '>':
-        return "&gt;";
-      default:
-        return nullptr;
-    }
-  });
+namespace {
+
+const char* xml_text_entity(unsigned char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    default:
+      return nullptr;
+  }
 }
 
+}  // namespace
+
+void append_xml_text(std::string& out, std::string_view utf8) {
+  append_escaped(out, utf8, xml_text_entity);
+}
+
+// Attributes also escape both quote characters, whichever the writer chose.
 void append_xml_attribute(std::string& out, std::string_view utf8) {
   append_escaped(out, utf8, [](unsigned char c) -> const char* {
-    switch (c) {
-      case '&':
-        return "&amp;";
-      case '<':
-        return "&lt;";
-      case '>':
-        return "&gt;";
-      case '"':
-        return "&quot;";
-      case '\'':
-        return "&apos;";
-      default:
-        return nullptr;
-    }
+    if (c == '"') return "&quot;";
+    if (c == '\'') return "&apos;";
+    return xml_text_entity(c);
   });
 }
 
