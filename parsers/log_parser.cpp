@@ -84,8 +84,10 @@ Result<std::unique_ptr<LogParser>> make_parser(InputFormat format, const ParserO
       return std::unique_ptr<LogParser>(std::make_unique<JsonLinesParser>(options.diagnostics, std::move(file_path)));
     case InputFormat::automatic:
       return make_error("internal: detect the format before making a parser");
-    case InputFormat::winevent_xml:
     case InputFormat::evtx:
+      // Chunks are ordered by record id across the whole file: not a line stream.
+      return make_error("EVTX is read whole (parsers/evtx read_evtx), not line by line");
+    case InputFormat::winevent_xml:
     case InputFormat::syslog:
       break;
   }

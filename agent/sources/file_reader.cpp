@@ -124,7 +124,9 @@ Result<std::string> read_whole(const fs::path& path) {
   std::filebuf f;
   if (!f.open(path, std::ios::in | std::ios::binary)) return make_error(path.string() + ": cannot open for reading");
   std::error_code ec;
-  std::string data(fs::file_size(path, ec), '\0');
+  const auto size = fs::file_size(path, ec);
+  if (ec) return make_error(path.string() + ": cannot read its size: " + ec.message());
+  std::string data(size, '\0');
   data.resize(read_some(f, data.data(), data.size()));
   return data;
 }
