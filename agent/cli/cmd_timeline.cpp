@@ -32,7 +32,7 @@ int run(const Args& args, Io& io) {
 Command timeline_command() {
   return {{"timeline",
            "timeline --db FILE [--host H] [--since T] [--until T] [--format table|jsonl|csv]",
-           "Print events and transitions of the selected incidents in time order.",
+           "Print the events, probes and transitions of the selected incidents in time order.",
            {{"--db", "", "FILE", "SQLite store"},
             {"--host", "", "HOST", "only this target ((unattributed) for failures without one)"},
             {"--since", "", "TIME", "ISO 8601 time or date"},

@@ -37,5 +37,6 @@ Command check_config_command();
 Command demo_command();
 Command evtx_command();
 Command probe_command();
+Command run_command();
 
 }  // namespace negoheal::cli

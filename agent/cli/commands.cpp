@@ -7,8 +7,8 @@ namespace negoheal::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
-      parse_command(),        replay_command(), events_command(), timeline_command(),
-      check_config_command(), demo_command(),   evtx_command(),   probe_command(),
+      run_command(),          parse_command(), replay_command(), events_command(), timeline_command(),
+      check_config_command(), demo_command(),  evtx_command(),   probe_command(),
   };
   return list;
 }

@@ -60,7 +60,12 @@ Change Correlator::observe(const Event& e, std::string_view source, TimePoint no
     target.attempts.pop_front();
   }
 
-  if (target.incident && !is_terminal(target.incident->state)) {
+  // Open, or escalated and still failing: an escalated incident waits for a human, so further
+  // failures are counted on it instead of reopening it (which would re-diagnose and re-escalate
+  // on every failure). Once quiet for the cooldown, a new failure opens a fresh incident.
+  const bool waits_for_human = target.incident && target.incident->state == IncidentState::escalated &&
+                               t - target.incident->updated_at <= options_.cooldown;
+  if (target.incident && (!is_terminal(target.incident->state) || waits_for_human)) {
     auto& inc = *target.incident;
     ++inc.failures;
     inc.last_failure_at = std::max(inc.last_failure_at, t);

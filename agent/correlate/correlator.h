@@ -9,7 +9,8 @@
 //  - window/threshold: an incident opens when `threshold` attempts fall within `window`;
 //  - while an incident is open, further attempts attach to it;
 //  - cooldown: an attempt within `cooldown` after an incident closed reopens that incident instead
-//    of opening a new one (a relapse is the same story, and later escalates).
+//    of opening a new one (a relapse is the same story, and later escalates); an escalated
+//    incident is not reopened: its further failures attach to it while a human looks at it.
 // Event time (@timestamp) drives windows, so a replay of old logs correlates like the live agent.
 #include <cstdint>
 #include <deque>

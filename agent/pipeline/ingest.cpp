@@ -100,8 +100,8 @@ Status Ingest::file(const std::filesystem::path& path, const InputOptions& optio
   };
   auto read = read_events(path, options, start, [&](Event&& e) {
     if (!failure) return;
-    if (auto st = handle(source, identity, std::move(e)); !st) {
-      failure = st;
+    if (auto r = recorder_.record(source, identity, std::move(e)); !r) {
+      failure = r.error();
       return;
     }
     if (++in_tx >= k_events_per_transaction) {
@@ -120,49 +120,7 @@ Status Ingest::file(const std::filesystem::path& path, const InputOptions& optio
   ++stats_.files;
   stats_.bytes += read->bytes;
   stats_.long_lines_cut += read->long_lines_cut;
-  correlator_.tick(clock_.now());
-  return {};
-}
-
-Status Ingest::handle(std::int64_t source_id, std::string_view identity, Event&& e) {
-  ++stats_.events;
-  const std::uint64_t offset = e.offset.value_or(e.record_id.value_or(0));
-  auto ins = store_.insert_event(source_id, offset, e);
-  if (!ins) return ins.error();
-  if (!ins->is_new) {
-    ++stats_.known_events;
-    return {};
-  }
-  ++stats_.new_events;
-  const auto change = correlator_.observe(e, identity, clock_.now());
-  using Kind = correlate::Change::Kind;
-  if (change.kind == Kind::ignored) return {};
-  const bool duplicate = change.kind == Kind::duplicate;
-  if (duplicate) {
-    ++stats_.duplicates;
-    if (auto st =
-            store_.link_event(ins->id, change.incident ? std::optional(change.incident->id) : std::nullopt, false);
-        !st) {
-      return st;
-    }
-    return {};
-  }
-  ++stats_.attempts;
-  if (!e.host) ++stats_.unattributed;
-  if (!change.incident) return {};
-  const Incident& inc = *change.incident;
-  if (auto st = store_.upsert_incident(inc); !st) return st;
-  if (auto st = store_.link_event(ins->id, inc.id, true); !st) return st;
-  if (change.transition) {
-    Transition t = *change.transition;
-    t.event_id = ins->id;
-    if (auto st = store_.add_transition(t); !st) return st;
-  }
-  if (change.kind == Kind::opened) {
-    ++stats_.incidents_opened;
-    const TimePoint t = e.timestamp.value_or(clock_.now());
-    if (auto st = store_.link_pending(inc.target, change.window_start, t, inc.id); !st) return st;
-  }
+  recorder_.correlator().tick(clock_.now());
   return {};
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "agent/correlate/correlator.h"
+#include "agent/pipeline/recorder.h"
 #include "agent/store/store.h"
 #include "core/clock.h"
 #include "parsers/log_parser.h"
@@ -25,16 +26,9 @@ struct InputOptions {
   parsers::DiagnosticSink diagnostics;
 };
 
-struct IngestStats {
+struct IngestStats : RecordStats {
   std::uint64_t files = 0;
   std::uint64_t bytes = 0;
-  std::uint64_t events = 0;        // parsed
-  std::uint64_t new_events = 0;    // stored now (not seen before)
-  std::uint64_t known_events = 0;  // stored by an earlier run
-  std::uint64_t attempts = 0;      // distinct failed attempts
-  std::uint64_t duplicates = 0;    // further lines of a counted attempt
-  std::uint64_t unattributed = 0;  // failures without a target
-  std::uint64_t incidents_opened = 0;
   std::uint64_t long_lines_cut = 0;
 };
 
@@ -50,16 +44,18 @@ Result<IngestStats> parse_file(const std::filesystem::path& path, const InputOpt
 class Ingest {
  public:
   Ingest(store::Store& store, correlate::Correlator& correlator, const Clock& clock)
-      : store_(store), correlator_(correlator), clock_(clock) {}
+      : store_(store), recorder_(store, correlator, clock), clock_(clock) {}
 
   Status file(const std::filesystem::path& path, const InputOptions& options);
-  [[nodiscard]] const IngestStats& stats() const { return stats_; }
+  [[nodiscard]] IngestStats stats() const {
+    IngestStats out = stats_;
+    static_cast<RecordStats&>(out) = recorder_.stats();
+    return out;
+  }
 
  private:
-  Status handle(std::int64_t source_id, std::string_view identity, Event&& e);
-
   store::Store& store_;
-  correlate::Correlator& correlator_;
+  Recorder recorder_;
   const Clock& clock_;
   IngestStats stats_;
 };

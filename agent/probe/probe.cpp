@@ -63,16 +63,6 @@ asio::awaitable<Result<Endpoints>> resolve(std::string host, std::uint16_t port,
   co_return std::move(r->endpoints);
 }
 
-std::string describe(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return std::string("probe failed: ") + x.what();
-  } catch (...) {
-    return "probe failed: unknown exception";
-  }
-}
-
 // co_spawn needs a default-constructible result, so the outcome travels through shared state
 // (shared: it must outlive probe() if `io` is stopped and run again later).
 struct SyncState {
@@ -116,7 +106,7 @@ asio::awaitable<Result<ProbeResult>> async_probe(HostPort target, ProbeOptions o
 Result<ProbeResult> probe(asio::io_context& io, const HostPort& target, const ProbeOptions& options) {
   auto out = std::make_shared<SyncState>();
   asio::co_spawn(io, run_into(out, target, options), [out](const std::exception_ptr& e) {
-    if (e) out->failure = describe(e);
+    if (e) out->failure = describe_failure(e);
     out->finished = true;
   });
   if (io.stopped()) io.restart();
@@ -125,6 +115,16 @@ Result<ProbeResult> probe(asio::io_context& io, const HostPort& target, const Pr
   }
   if (out->result) return std::move(*out->result);
   return make_error(out->failure.value_or("probe did not complete: the io_context was stopped"));
+}
+
+std::string describe_failure(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return std::string("probe failed: ") + x.what();
+  } catch (...) {
+    return "probe failed: unknown exception";
+  }
 }
 
 }  // namespace negoheal::probe

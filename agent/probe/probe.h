@@ -5,6 +5,7 @@
 // Every probe is logged on the target (RdpCoreTS 131): callers space probes out, never loop them.
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,8 @@ struct ProbeResult {
 // timeout * (1 + 3). A getaddrinfo() that hangs past the deadline is abandoned, but destroying `io`
 // still waits for it (Asio's resolver thread).
 Result<ProbeResult> probe(boost::asio::io_context& io, const HostPort& target, const ProbeOptions& options = {});
+
+// "probe failed: <what>" for an exception that escaped a probe coroutine (co_spawn hands it over).
+std::string describe_failure(const std::exception_ptr& e);
 
 }  // namespace negoheal::probe

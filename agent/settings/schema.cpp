@@ -25,6 +25,25 @@ std::vector<KeySpec> file_source_keys() {
        "RE2 patterns of lines that name the target of later failures of the same thread (group host)"},
       {"local_time_offset", KeyType::string,
        "UTC offset of times printed without a zone, e.g. +01:00; default: the agent's local zone"},
+      {"poll_interval",
+       KeyType::duration,
+       "run: how often files are checked without a change notification (default 1s; the only check on Windows)",
+       {},
+       {},
+       {},
+       false,
+       10},
+      {"rotate_wait", KeyType::duration,
+       "run: how long a rotated-away file is still read before it is let go (default 5s)"},
+      {"max_line_bytes",
+       KeyType::integer,
+       "lines longer than this are cut and counted (default 65536)",
+       {},
+       {},
+       {},
+       false,
+       256,
+       16 << 20},
   };
 }
 
@@ -99,7 +118,16 @@ const std::vector<KeySpec>& build() {
            {"port", KeyType::integer, "port when the failure names none", {}, {}, {}, false, 1, 65535},
            {"timeout", KeyType::duration, "connect + read deadline per request"},
            {"min_interval", KeyType::duration, "at most one probe per target per interval"},
-           {"max_per_minute", KeyType::integer, "global cap on probes", {}, {}, {}, false, 1, 100000},
+           {"max_concurrent", KeyType::integer, "probes running at once, all targets", {}, {}, {}, false, 1, 64},
+           {"max_per_hour",
+            KeyType::integer,
+            "probes started per hour, all targets; more wait in a queue",
+            {},
+            {},
+            {},
+            false,
+            1,
+            100000},
        }},
       {"remediation",
        KeyType::object,
@@ -178,7 +206,16 @@ const std::vector<KeySpec>& build() {
        "metrics and health endpoint",
        {},
        {
-           {"listen", KeyType::listen, "loopback address, e.g. 127.0.0.1:9464; empty string disables"},
+           {"listen",
+            KeyType::listen,
+            "loopback address, e.g. 127.0.0.1:9464 (port 0: any free port, logged); empty string disables",
+            {},
+            {},
+            {},
+            false,
+            0,
+            INT64_MAX,
+            true},
        }},
       {"log",
        KeyType::object,
@@ -276,7 +313,10 @@ class Validator {
         if (!v.is_string())
           return fail(ptr, std::string("expected a duration string such as \"10m\", found ") + type_name(v));
         auto d = parse_duration(v.get<std::string>());
-        if (!d) fail(ptr, d.error().message);
+        if (!d) return fail(ptr, d.error().message);
+        // `min` of a duration is in milliseconds: a zero poll interval would spin.
+        if (spec.min > 0 && *d < std::chrono::milliseconds(spec.min))
+          fail(ptr, "too short: at least " + std::to_string(spec.min) + "ms");
         return;
       }
       case KeyType::string_list:
@@ -314,6 +354,7 @@ class Validator {
           }
           s = s.substr(scheme + 3);
         }
+        if (spec.any_port && s.size() > 2 && s.ends_with(":0")) s.back() = '1';
         auto hp = parse_host_port(s);
         if (!hp) return fail(ptr, hp.error().message);
         if (!hp->port) fail(ptr, "missing port in '" + s + "'");

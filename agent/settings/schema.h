@@ -32,6 +32,7 @@ struct KeySpec {
   bool required = false;
   std::int64_t min = 0;
   std::int64_t max = INT64_MAX;
+  bool any_port = false;  // listen: port 0 (the system picks one, the agent logs it) is allowed
 };
 
 // The root object's members.

@@ -41,6 +41,9 @@ Result<Settings> build(const json& merged, const std::string& origin, const std:
         f.local_time_offset = *off;
       }
     }
+    if (src.contains("poll_interval")) f.poll_interval = duration_at(src, json::json_pointer("/poll_interval"));
+    if (src.contains("rotate_wait")) f.rotate_wait = duration_at(src, json::json_pointer("/rotate_wait"));
+    f.max_line_bytes = src.value("max_line_bytes", f.max_line_bytes);
     // Patterns are compiled here once, so a bad one is a start-up error with its location.
     auto compiled = parsers::LinePatterns::compile(f.line_formats, f.context_patterns);
     if (!compiled) errors += origin + ": /sources/" + std::to_string(i) + "/" + compiled.error().message + "\n";
@@ -61,7 +64,14 @@ Result<Settings> build(const json& merged, const std::string& origin, const std:
   s.probe.port = static_cast<std::uint16_t>(p.value("port", 3389));
   s.probe.timeout = duration_at(p, json::json_pointer("/timeout"));
   s.probe.min_interval = duration_at(p, json::json_pointer("/min_interval"));
+  s.probe.max_concurrent = p.value("max_concurrent", s.probe.max_concurrent);
+  s.probe.max_per_hour = p.value("max_per_hour", s.probe.max_per_hour);
   s.remediation_mode = merged["remediation"].value("mode", "dry-run");
+  s.http_listen = merged["http"].value("listen", "");
+  if (merged.contains("log")) {
+    s.log.level = merged["log"].value("level", s.log.level);
+    s.log.format = merged["log"].value("format", s.log.format);
+  }
   return s;
 }
 

@@ -24,6 +24,9 @@ struct FileSource {
   std::vector<std::string> line_formats;
   std::vector<std::string> context_patterns;
   std::optional<std::chrono::seconds> local_time_offset;
+  Duration poll_interval = std::chrono::seconds(1);
+  Duration rotate_wait = std::chrono::seconds(5);
+  std::size_t max_line_bytes = 64u << 10;
 };
 
 using Correlation = correlate::Options;
@@ -33,6 +36,13 @@ struct Probe {
   std::uint16_t port = 3389;
   Duration timeout = std::chrono::seconds(3);
   Duration min_interval = std::chrono::minutes(5);
+  std::size_t max_concurrent = 2;
+  std::size_t max_per_hour = 60;
+};
+
+struct Log {
+  std::string level = "info";
+  std::string format = "text";
 };
 
 struct Settings {
@@ -43,6 +53,8 @@ struct Settings {
   Correlation correlation;
   Probe probe;
   std::string remediation_mode = "dry-run";
+  std::string http_listen;  // empty: no HTTP endpoint
+  Log log;
   nlohmann::json document;  // the merged, validated document
 
   [[nodiscard]] std::filesystem::path resolve(const std::filesystem::path& p) const;

@@ -1,5 +1,7 @@
 #include "agent/sources/file_reader.h"
 
+#include "agent/sources/text_lines.h"
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -16,24 +18,6 @@ constexpr std::size_t k_fingerprint_bytes = 4096;
 // std::filebuf takes a filesystem::path (wide on Windows) and reads large requests directly.
 std::size_t read_some(std::filebuf& f, char* dst, std::size_t n) {
   return static_cast<std::size_t>(f.sgetn(dst, static_cast<std::streamsize>(n)));
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // UTF-16LE file (after its BOM): each line is transcoded and handed out alone with the offset of
@@ -187,7 +171,10 @@ Result<ReadStats> read_lines(const fs::path& path, const ReadOptions& options, c
       while (end > start && buf[end - 1] != '\n')
         --end;
     }
-    if (end > start) sink(std::string_view(buf.data() + start, end - start), buf_offset + start);
+    if (end > start) {
+      stats.long_lines_cut +=
+          emit_cut_lines(std::string_view(buf.data() + start, end - start), buf_offset + start, options.max_line, sink);
+    }
     if (eof) break;
     if (end == start && filled - start >= options.chunk_size - 1) {
       // No newline in a full buffer: hand out the first max_line bytes as the line, skip the rest.

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/sources/text_lines.h"
 #include "core/clock.h"
 #include "core/result.h"
 
@@ -24,9 +25,6 @@ struct ReadStats {
   std::uint64_t bytes = 0;
   std::uint64_t long_lines_cut = 0;
 };
-
-// Called with complete lines (the final line may lack its newline) and the file offset of data[0].
-using ChunkSink = std::function<void(std::string_view data, std::uint64_t base_offset)>;
 
 struct ReadOptions {
   std::size_t chunk_size = 4u << 20;

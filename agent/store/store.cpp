@@ -63,6 +63,11 @@ Status Store::prepare_statements() {
        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET target=excluded.target, "
        "port=excluded.port, state=excluded.state, updated_at=excluded.updated_at, "
        "last_failure_at=excluded.last_failure_at, failures=excluded.failures"},
+      {&link_pending_host_,
+       "UPDATE events SET incident_id=?1 WHERE incident_id IS NULL AND host=?2 AND code=?3 AND ts BETWEEN ?4 AND ?5"},
+      {&link_pending_unattributed_,
+       "UPDATE events SET incident_id=?1 WHERE incident_id IS NULL AND host IS NULL AND code=?3 AND ts BETWEEN ?4 AND "
+       "?5"},
       {&add_transition_,
        "INSERT INTO transitions(incident_id, at, from_state, to_state, cause, event_id) VALUES(?1, ?2, ?3, ?4, ?5, "
        "?6)"},
@@ -122,14 +127,10 @@ Status Store::link_event(std::int64_t event_id, std::optional<std::int64_t> inci
 
 Status Store::link_pending(const std::optional<std::string>& target, TimePoint since, TimePoint until,
                            std::int64_t incident_id) {
-  auto q = db_->prepare(target ? "UPDATE events SET incident_id=?1 WHERE incident_id IS NULL AND host=?2 AND code=?3 "
-                                 "AND ts BETWEEN ?4 AND ?5"
-                               : "UPDATE events SET incident_id=?1 WHERE incident_id IS NULL AND host IS NULL AND "
-                                 "code=?3 AND ts BETWEEN ?4 AND ?5");
-  if (!q) return q.error();
-  q->bind(1, incident_id).bind(3, k_nego_failure_code).bind(4, to_micros(since)).bind(5, to_micros(until));
-  if (target) q->bind(2, std::string_view(*target));
-  return q->run();
+  Statement& q = target ? link_pending_host_ : link_pending_unattributed_;
+  q.bind(1, incident_id).bind(3, k_nego_failure_code).bind(4, to_micros(since)).bind(5, to_micros(until));
+  if (target) q.bind(2, std::string_view(*target));
+  return q.run();
 }
 
 Status Store::upsert_incident(const Incident& inc) {

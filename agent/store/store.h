@@ -15,8 +15,6 @@
 
 namespace negoheal::store {
 
-inline constexpr int k_schema_version = 1;
-
 struct StoredEvent {
   std::int64_t id = 0;
   std::int64_t source_id = 0;
@@ -77,7 +75,8 @@ class Store {
   Status prepare_statements();
 
   std::unique_ptr<Database> db_;
-  Statement find_source_, insert_source_, insert_event_, find_event_, link_event_, upsert_incident_, add_transition_;
+  Statement find_source_, insert_source_, insert_event_, find_event_, link_event_, upsert_incident_, add_transition_,
+      link_pending_host_, link_pending_unattributed_;
 };
 
 std::int64_t to_micros(TimePoint t);

@@ -4,6 +4,9 @@
 #include <iomanip>
 #include <tuple>
 
+#include "agent/probe/x224.h"
+#include "agent/store/probe_log.h"
+#include "core/host.h"
 #include "core/timestamp.h"
 
 namespace negoheal::timeline {
@@ -33,6 +36,58 @@ std::string event_summary(const ojson& ev) {
     out += " [" + path + (where.empty() ? "" : "@" + where) + "]";
   }
   return out;
+}
+
+// "SSL|HYBRID -> failure 2 SSL_NOT_ALLOWED_BY_SERVER, SSL -> ..., RDP -> response RDP" from the
+// answers of a stored §4.3 result. The store is read as untrusted: wrong types read as absent.
+std::string answers_summary(const ojson& result) {
+  const auto text = [](const ojson& o, const char* key) -> std::string {
+    const auto it = o.find(key);
+    if (it == o.end()) return {};
+    return it->is_string() ? it->get<std::string>() : it->dump();
+  };
+  if (!result.is_object() || !result.contains("answers") || !result["answers"].is_array()) return "none";
+  std::string out;
+  for (const auto& a : result["answers"]) {
+    if (!a.is_object()) continue;
+    if (!out.empty()) out += ", ";
+    const auto requested = a.find("requested");
+    out += requested != a.end() && requested->is_number_unsigned()
+               ? probe::x224::protocol_names(requested->get<std::uint32_t>())
+               : std::string("?");
+    const std::string reply = text(a, "reply");
+    out += " -> " + reply;
+    if (reply == "failure") {
+      out += " " + text(a, "code") + " " + text(a, "name");
+    } else if (reply == "response") {
+      out += " " + text(a, "protocol");
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
+Entry probe_entry(const store::ProbeRecord& p, const Incident& inc) {
+  Entry e;
+  e.at = p.at;
+  e.kind = "probe";
+  e.incident_id = inc.id;
+  e.target = inc.target_label();
+  e.order_key = INT64_MAX;  // with the transitions; build() puts it between them
+  ojson result = ojson::parse(p.result_json, nullptr, false);
+  if (result.is_discarded()) result = nullptr;
+  const std::string where = format_host_port(p.target, p.port);
+  e.summary = "probe " + where + ": " + p.posture +
+              (p.explains ? " (explains the failure)" : " (does not explain the failure)") +
+              ", answers: " + answers_summary(result);
+  if (!p.note.empty()) e.summary += "; note: " + p.note;
+  e.summary += " [" + p.cause + "]";
+  e.detail = ojson{{"id", p.id},           {"target", where},
+                   {"posture", p.posture}, {"explains_nego_failure", p.explains},
+                   {"cause", p.cause},     {"elapsed_ms", p.elapsed_ms}};
+  if (p.reused_from) e.detail["reused_from"] = *p.reused_from;
+  if (!p.note.empty()) e.detail["note"] = p.note;
+  e.detail["result"] = std::move(result);
+  return e;
 }
 
 std::string csv_field(const std::string& s) {
@@ -83,8 +138,25 @@ Result<Timeline> build(store::Store& store, const store::IncidentFilter& filter)
     }
     auto transitions = store.transitions(inc.id);
     if (!transitions) return transitions.error();
+    auto probes = store::ProbeLog(store.db()).for_incident(inc.id);
+    if (!probes) return probes.error();
+    const auto in_range = [&](TimePoint at) {
+      return !(filter.since && at < *filter.since) && !(filter.until && at > *filter.until);
+    };
+    // Probes interleave with the transitions in causal order, which the sort below keeps for equal
+    // times (a ManualClock, or a probe faster than the clock's tick): a probe comes after the
+    // transition that started it and before the ones its result caused (those leave `diagnosing`).
+    std::size_t next_probe = 0;
+    const auto add_probes_before = [&](const Transition* tr) {
+      for (; next_probe < probes->size(); ++next_probe) {
+        const auto& p = (*probes)[next_probe];
+        if (tr && !(p.at < tr->at || (p.at == tr->at && tr->from == IncidentState::diagnosing))) break;
+        if (in_range(p.at)) t.entries.push_back(probe_entry(p, inc));
+      }
+    };
     for (const auto& tr : *transitions) {
-      if ((filter.since && tr.at < *filter.since) || (filter.until && tr.at > *filter.until)) continue;
+      add_probes_before(&tr);
+      if (!in_range(tr.at)) continue;
       Entry e;
       e.at = tr.at;
       e.kind = "transition";
@@ -99,6 +171,7 @@ Result<Timeline> build(store::Store& store, const store::IncidentFilter& filter)
       if (tr.event_id) e.detail["event_id"] = *tr.event_id;
       t.entries.push_back(std::move(e));
     }
+    add_probes_before(nullptr);
   }
   std::stable_sort(t.entries.begin(), t.entries.end(), [](const Entry& a, const Entry& b) {
     return std::tie(a.at, a.computer, a.channel, a.order_key, a.incident_id) <
@@ -144,7 +217,7 @@ void render(const Timeline& t, Format format, std::ostream& out) {
         j["@timestamp"] = format_timestamp(e.at);
         j["kind"] = e.kind;
         j["incident"] = {{"id", e.incident_id}, {"target", e.target}};
-        j[e.kind == "failure" ? "event" : "transition"] = e.detail;
+        j[e.kind == "failure" ? "event" : e.kind] = e.detail;
         if (e.kind == "failure") j["same_attempt"] = !e.new_attempt;
         out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       }

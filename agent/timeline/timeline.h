@@ -1,7 +1,8 @@
 #pragma once
-// Everything that happened to the selected incidents, in time order: events, transitions (and,
-// as later stages land, probes, actions and alerts). Ties are broken by computer, channel and
-// record id / file offset, so the order is stable across runs.
+// Everything that happened to the selected incidents, in time order: events, transitions, probes
+// (and, as later stages land, actions and alerts). Ties are broken by computer, channel and
+// record id / file offset, so the order is stable across runs; a probe sits between the
+// transition that started it and those its result caused.
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -20,7 +21,7 @@ std::optional<Format> parse_format(std::string_view name);
 
 struct Entry {
   TimePoint at{};
-  std::string kind;  // "failure" (an event) or "transition"
+  std::string kind;  // "failure" (an event), "transition" or "probe"
   std::int64_t incident_id = 0;
   std::string target;
   std::string computer;

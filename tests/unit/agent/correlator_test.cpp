@@ -103,6 +103,23 @@ TEST(Correlator, FailureWithinTheCooldownReopensAClosedIncident) {
   EXPECT_EQ(c.observe(failure("a", k_t0 + 2h), "f", k_t0).kind, Kind::opened);
 }
 
+TEST(Correlator, EscalatedIncidentsCountFurtherFailuresWithoutReopening) {
+  Correlator c({.threshold = 1, .cooldown = 30min});
+  auto opened = c.observe(failure("a", k_t0), "f", k_t0);
+  Incident escalated = *opened.incident;
+  escalated.state = IncidentState::escalated;
+  escalated.updated_at = k_t0 + 1min;
+  c.update(escalated);
+  const auto again = c.observe(failure("a", k_t0 + 10min), "f", k_t0);
+  ASSERT_EQ(again.kind, Kind::attached);
+  EXPECT_EQ(again.incident->state, IncidentState::escalated);
+  EXPECT_EQ(again.incident->failures, 2);
+  EXPECT_FALSE(again.transition);
+  // Quiet for longer than the cooldown: a fresh incident (and a fresh diagnosis).
+  c.tick(k_t0 + 2h);
+  EXPECT_EQ(c.observe(failure("a", k_t0 + 2h), "f", k_t0).kind, Kind::opened);
+}
+
 TEST(Correlator, TickForgetsQuietTargets) {
   Correlator c({.window = 10min, .threshold = 5});
   for (int i = 0; i < 100; ++i)
