@@ -140,6 +140,7 @@ struct Agent::Impl {
   void arm_tick();
   void arm_signals();
   void finish_stop();
+  void wait_until_idle(std::chrono::steady_clock::time_point deadline);
   void rebuild_correlator();
   Status reload();
 };
@@ -313,23 +314,23 @@ void Agent::Impl::finish_stop() {
   const auto deadline = std::chrono::steady_clock::now() + options.shutdown_deadline;
   // Probes already running finish and are stored (bounded by their own timeout) unless the
   // deadline comes first.
-  auto wait = std::make_shared<std::function<void()>>();
-  *wait = [this, deadline, wait] {
-    std::erase_if(retiring, [](const auto& d) { return d->idle(); });
-    const bool idle = (!diagnoser || diagnoser->idle()) && retiring.empty();
-    if (idle || std::chrono::steady_clock::now() >= deadline) {
-      if (!idle) log.warn("shutdown deadline reached with probes still running; they are re-run at the next start");
-      if (http) http->stop();
-      wal.reset();
-      signals.cancel();
-      log.info("stopped");
-      io.stop();
-      return;
-    }
-    stop_timer.expires_after(std::chrono::milliseconds(20));
-    stop_timer.async_wait([wait](boost::system::error_code) { (*wait)(); });
-  };
-  (*wait)();
+  wait_until_idle(deadline);
+}
+
+void Agent::Impl::wait_until_idle(std::chrono::steady_clock::time_point deadline) {
+  std::erase_if(retiring, [](const auto& d) { return d->idle(); });
+  const bool idle = (!diagnoser || diagnoser->idle()) && retiring.empty();
+  if (idle || std::chrono::steady_clock::now() >= deadline) {
+    if (!idle) log.warn("shutdown deadline reached with probes still running; they are re-run at the next start");
+    if (http) http->stop();
+    wal.reset();
+    signals.cancel();
+    log.info("stopped");
+    io.stop();
+    return;
+  }
+  stop_timer.expires_after(std::chrono::milliseconds(20));
+  stop_timer.async_wait([this, deadline](boost::system::error_code) { wait_until_idle(deadline); });
 }
 
 Agent::Agent(asio::io_context& io, const Clock& clock, spdlog::logger& log, RunOptions options)
