@@ -1,5 +1,7 @@
 #include "actions/remediation/target_command.h"
 
+#include "actions/remediation/shown.h"
+
 #include <algorithm>
 #include <optional>
 
@@ -15,16 +17,6 @@ bool is_alpha(char c) {
 }
 bool is_word(char c) {
   return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
-}
-
-// Template elements are admin-written, but they appear in error messages: single line, bounded.
-std::string shown(std::string_view text) {
-  std::string out(text.substr(0, 80));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-  }
-  if (text.size() > 80) out += "...";
-  return out;
 }
 
 // The next "{word}" at or after `from`, or npos.

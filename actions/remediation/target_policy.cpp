@@ -1,5 +1,7 @@
 #include "actions/remediation/target_policy.h"
 
+#include "actions/remediation/shown.h"
+
 #include <boost/asio/ip/address.hpp>
 // Asio parses addresses with WSAStringToAddress on Windows, which fails until WSAStartup ran;
 // this header's static instance runs it (on POSIX it is empty). Without it every CIDR entry would
@@ -16,17 +18,6 @@ namespace negoheal::actions {
 namespace {
 
 using Entry = TargetPolicy::Entry;
-
-// Entries come from the admin's file, but they end up in log lines and audit rows: keep those
-// single-line and bounded.
-std::string shown(std::string_view text) {
-  std::string out(text.substr(0, 80));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-  }
-  if (text.size() > 80) out += "...";
-  return out;
-}
 
 std::vector<std::string_view> split_labels(std::string_view name) {
   std::vector<std::string_view> out;

@@ -1,8 +1,10 @@
 #pragma once
 // The real `negoheal run` as a child process (POSIX: fork/exec, signals), and the store it
 // writes, read the way an outside tool would (a second SQLite connection, read-only).
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +13,6 @@
 #include <functional>
 #include <map>
 #include <string>
-#include <thread>
 
 namespace negoheal::testing {
 
@@ -52,14 +53,29 @@ class AgentProcess {
   pid_t pid_ = -1;
 };
 
-// Polls `done` every few milliseconds until it holds or the deadline passes.
-inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
+// Waits until `done` holds or the deadline passes, woken by changes in `dir` (the agent's store,
+// its WAL and its log live there, so every commit and log line is a change): no sleeping.
+inline bool wait_until(const std::filesystem::path& dir, const std::function<bool()>& done,
+                       std::chrono::milliseconds deadline) {
+  const int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  inotify_add_watch(fd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE);
   const auto end = std::chrono::steady_clock::now() + deadline;
+  bool ok = true;
+  // The watch exists before each check, so a change right after a check still wakes the poll.
   while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ok = false;
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    poll(&p, 1, static_cast<int>(left.count()));
+    char buf[4096];
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
   }
-  return true;
+  close(fd);
+  return ok;
 }
 
 // One read-only query; an absent store or table reads as no rows.

@@ -24,7 +24,6 @@ using testing::count;
 using testing::query;
 using testing::read_file;
 using testing::TempDir;
-using testing::wait_until;
 using testing::write_file;
 
 std::string failure_line(int seq) {
@@ -83,6 +82,9 @@ class RunTest : public ::testing::Test {
   }
 
   std::string log_text() const { return read_file(log_); }
+  bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds deadline) const {
+    return testing::wait_until(dir_.path(), done, deadline);
+  }
 
   TempDir dir_;
   fs::path logs_ = dir_.path() / "logs";
